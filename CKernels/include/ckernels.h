@@ -1,0 +1,3 @@
+#ifndef MIXEDSLAM_CKERNELS_H
+#define MIXEDSLAM_CKERNELS_H
+#endif

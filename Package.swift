@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One module per layer; `MixedSLAM` re-exports them so robots write a single import.
+// No unsafeFlags anywhere: SIMD paths are chosen per function at run time inside CKernels.
+let package = Package(
+    name: "MixedSLAM",
+    products: [
+        .library(name: "MixedSLAM", targets: ["MixedSLAM"]),
+        .library(name: "MixedSLAMEval", targets: ["MixedSLAMEval"]),
+        .executable(name: "slam-bench", targets: ["slam-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .target(name: "CKernels", path: "CKernels"),
+        .systemLibrary(
+            name: "CSuiteSparse", path: "Sources/CSuiteSparse",
+            providers: [.apt(["libsuitesparse-dev"])]),
+        .systemLibrary(
+            name: "CLapack", path: "Sources/CLapack",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(name: "SLAMSparse", dependencies: ["CKernels"]),
+        .target(
+            name: "SLAMGeometry",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "SLAMLinear",
+            dependencies: ["SLAMSparse", "CKernels", "CSuiteSparse", "CLapack"]),
+        .target(
+            name: "SLAMNonlinear",
+            dependencies: ["SLAMGeometry", "SLAMSparse", "SLAMLinear"]),
+        .target(name: "SLAMIO", dependencies: ["SLAMGeometry", "SLAMNonlinear"]),
+        .target(
+            name: "MixedSLAM",
+            dependencies: ["SLAMGeometry", "SLAMSparse", "SLAMLinear", "SLAMNonlinear", "SLAMIO"]),
+        .target(name: "MixedSLAMEval", dependencies: ["MixedSLAM"]),
+        .executableTarget(
+            name: "slam-bench",
+            dependencies: [
+                "MixedSLAM", "MixedSLAMEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "SLAMSparse"]),
+        .testTarget(name: "SparseTests", dependencies: ["SLAMSparse"]),
+        .testTarget(name: "GeometryTests", dependencies: ["SLAMGeometry"]),
+        .testTarget(name: "LinearTests", dependencies: ["SLAMLinear", "SLAMSparse"]),
+        .testTarget(name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval"]),
+        .testTarget(name: "IOTests", dependencies: ["MixedSLAM"]),
+        .testTarget(name: "EvalTests", dependencies: ["MixedSLAMEval"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module `MixedSLAMEval`: see ../../docs/architecture.md for its place in the layers.

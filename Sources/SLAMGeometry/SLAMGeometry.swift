@@ -1,0 +1,1 @@
+// Module `SLAMGeometry`: see ../../docs/architecture.md for its place in the layers.

@@ -1,0 +1,1 @@
+// Module `SLAMIO`: see ../../docs/architecture.md for its place in the layers.

@@ -1,0 +1,1 @@
+// Module `SLAMNonlinear`: see ../../docs/architecture.md for its place in the layers.

@@ -1,0 +1,103 @@
+/// A sparse matrix in compressed sparse row form with values stored as `Scalar`.
+///
+/// Indices are `Int32` because the kernels are bandwidth-bound and SLAM matrices stay far
+/// below 2³¹ entries. A value of this type has always passed ``validate()``-level checks of
+/// its structure, so kernels can trust it.
+public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
+    /// Number of rows.
+    public let rowCount: Int
+    /// Number of columns.
+    public let columnCount: Int
+    /// `rowPointers[i]..<rowPointers[i+1]` are the entries of row `i`; `rowCount + 1` long.
+    public let rowPointers: [Int32]
+    /// Column of each stored entry, strictly increasing within a row.
+    public let columnIndices: [Int32]
+    /// Value of each stored entry.
+    public var values: [Scalar]
+
+    /// Number of stored entries.
+    public var nonzeroCount: Int { columnIndices.count }
+
+    /// Creates a matrix after checking its structure (bounds, sorted indices) and values (finite).
+    public init(
+        rowCount: Int, columnCount: Int, rowPointers: [Int32], columnIndices: [Int32], values: [Scalar]
+    ) throws(SparseError) {
+        guard rowCount >= 0, columnCount >= 0, rowCount < Int(Int32.max), columnCount < Int(Int32.max) else {
+            throw .shapeMismatch("negative or too large dimensions \(rowCount)×\(columnCount)")
+        }
+        guard rowPointers.count == rowCount + 1 else {
+            throw .shapeMismatch("\(rowPointers.count) row pointers for \(rowCount) rows")
+        }
+        guard columnIndices.count == values.count else {
+            throw .shapeMismatch("\(columnIndices.count) column indices but \(values.count) values")
+        }
+        guard rowPointers.first == 0, Int(rowPointers[rowCount]) == values.count else {
+            throw .invalidRowPointers(row: 0)
+        }
+        for row in 0..<rowCount {
+            let start = Int(rowPointers[row]), end = Int(rowPointers[row + 1])
+            guard start <= end else { throw .invalidRowPointers(row: row) }
+            var previous: Int32 = -1
+            for k in start..<end {
+                let column = columnIndices[k]
+                guard column >= 0, Int(column) < columnCount else {
+                    throw .indexOutOfBounds(row: row, column: Int(column))
+                }
+                guard column > previous else { throw .unsortedIndices(row: row) }
+                previous = column
+            }
+        }
+        for (k, value) in values.enumerated() where !value.isFinite {
+            throw .nonFinite(index: k)
+        }
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.rowPointers = rowPointers
+        self.columnIndices = columnIndices
+        self.values = values
+    }
+
+    /// Creates a matrix from (row, column, value) triplets; duplicates are summed.
+    public init(
+        rowCount: Int, columnCount: Int, triplets: [(row: Int, column: Int, value: Scalar)]
+    ) throws(SparseError) {
+        for t in triplets {
+            guard t.row >= 0, t.row < rowCount, t.column >= 0, t.column < columnCount else {
+                throw .indexOutOfBounds(row: t.row, column: t.column)
+            }
+        }
+        let sorted = triplets.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+        var pointers = [Int32](repeating: 0, count: rowCount + 1)
+        var columns: [Int32] = []
+        var values: [Scalar] = []
+        columns.reserveCapacity(sorted.count)
+        values.reserveCapacity(sorted.count)
+        var lastRow = -1, lastColumn = -1
+        for t in sorted {
+            if t.row == lastRow && t.column == lastColumn {
+                values[values.count - 1] += t.value
+            } else {
+                columns.append(Int32(t.column))
+                values.append(t.value)
+                pointers[t.row + 1] += 1
+                lastRow = t.row
+                lastColumn = t.column
+            }
+        }
+        for row in 0..<rowCount { pointers[row + 1] += pointers[row] }
+        try self.init(
+            rowCount: rowCount, columnCount: columnCount, rowPointers: pointers,
+            columnIndices: columns, values: values)
+    }
+
+    /// The matrix as a dense row-major array (tests and small problems only).
+    public func dense() -> [[Double]] {
+        var result = Array(repeating: Array(repeating: 0.0, count: columnCount), count: rowCount)
+        for row in 0..<rowCount {
+            for k in Int(rowPointers[row])..<Int(rowPointers[row + 1]) {
+                result[row][Int(columnIndices[k])] = Double(values[k])
+            }
+        }
+        return result
+    }
+}
