@@ -1,0 +1,256 @@
+import CSuiteSparse
+import SLAMSparse
+
+/// Sparse Cholesky factorization of a symmetric positive definite matrix by CHOLMOD
+/// (SuiteSparse), in fp64: the reference of record for every other solver.
+///
+/// The symbolic analysis (fill-reducing ordering, elimination tree, supernodes) is done once
+/// by ``analyze(_:)`` and reused by every ``factorize(_:diagonalShift:)`` of a matrix with the
+/// same pattern, which is what an optimizer needs: the Hessian pattern is fixed, only values
+/// and damping change between iterations.
+///
+/// Not thread-safe: one instance owns one `cholmod_common` workspace; use one per thread.
+public final class Cholmod {
+    /// Configuration of the factorization.
+    public struct Options: Sendable, Equatable {
+        /// Let CHOLMOD choose between supernodal and simplicial factorization by flop count
+        /// (its own heuristic); `false` forces supernodal. Default `true`.
+        public var automaticFactorKind: Bool = true
+        /// Try METIS as well as AMD when AMD's fill is poor (CHOLMOD's default policy).
+        /// Default `false`: AMD only, which is faster to analyze and near-optimal for SLAM graphs.
+        public var tryNestedDissection: Bool = false
+
+        /// Creates options with the documented defaults.
+        public init() {}
+    }
+
+    /// Timings and sizes of the last operations, for the optimizer's Summary.
+    public struct Statistics: Sendable, Equatable {
+        /// Number of symbolic analyses done so far (1 when the pattern never changed).
+        public var analysisCount = 0
+        /// Number of numeric factorizations done so far.
+        public var factorizationCount = 0
+        /// Nonzeros of the factor L.
+        public var factorNonzeros = 0
+        /// Whether the last factorization was supernodal.
+        public var isSupernodal = false
+    }
+
+    /// The options this instance was created with.
+    public let options: Options
+    /// Counts and sizes, updated by every call.
+    public private(set) var statistics = Statistics()
+
+    private let common: UnsafeMutablePointer<cholmod_common>
+    private var upper: UnsafeMutablePointer<cholmod_sparse>?
+    private var factor: UnsafeMutablePointer<cholmod_factor>?
+    private var rhs: UnsafeMutablePointer<cholmod_dense>?
+    private var solution: UnsafeMutablePointer<cholmod_dense>?
+    private var workY: UnsafeMutablePointer<cholmod_dense>?
+    private var workE: UnsafeMutablePointer<cholmod_dense>?
+    /// For each entry of the upper-triangular CSC copy, the index of its value in the source.
+    private var gather: [Int] = []
+    /// For each column, the position of its diagonal entry in the CSC copy (-1 if absent).
+    private var diagonalPosition: [Int] = []
+    private var analyzedDimension = -1
+    private var analyzedEntryCount = -1
+
+    /// Creates a solver; no work is done until ``analyze(_:)``.
+    public init(options: Options = Options()) {
+        self.options = options
+        common = .allocate(capacity: 1)
+        cholmod_start(common)
+        common.pointee.print = 0
+        // LL' everywhere: a simplicial LDL' factor accepts indefinite matrices silently, and
+        // the optimizer must learn of indefiniteness to raise the damping.
+        common.pointee.final_ll = 1
+        common.pointee.nmethods = options.tryNestedDissection ? 0 : 1
+        if !options.tryNestedDissection {
+            common.pointee.method.0.ordering = CHOLMOD_AMD
+        }
+        if !options.automaticFactorKind {
+            common.pointee.supernodal = CHOLMOD_SUPERNODAL
+        }
+    }
+
+    deinit {
+        cholmod_free_sparse(&upper, common)
+        cholmod_free_factor(&factor, common)
+        cholmod_free_dense(&rhs, common)
+        cholmod_free_dense(&solution, common)
+        cholmod_free_dense(&workY, common)
+        cholmod_free_dense(&workE, common)
+        cholmod_finish(common)
+        common.deallocate()
+    }
+
+    /// Whether a matrix has the pattern of the last analysis (same dimension and entry count;
+    /// the caller guarantees the same structure when it reuses an assembly pattern).
+    public func isAnalyzed(for matrix: some SymmetricMatrixSource) -> Bool {
+        factor != nil && matrix.dimension == analyzedDimension && matrix.storedValues.count == analyzedEntryCount
+    }
+
+    /// Computes the fill-reducing ordering and symbolic factor for the pattern of `matrix`.
+    ///
+    /// Only the upper triangle is read; `matrix` must store both triangles of a symmetric
+    /// matrix with every diagonal entry present.
+    public func analyze(_ matrix: some SymmetricMatrixSource) throws(LinearSolverError) {
+        let n = matrix.dimension
+        var columnCounts = [Int](repeating: 0, count: n + 1)
+        var entryCount = 0
+        matrix.forEachEntry { row, column, _ in
+            if row <= column {
+                columnCounts[column + 1] += 1
+                entryCount += 1
+            }
+        }
+        for j in 0..<n { columnCounts[j + 1] += columnCounts[j] }
+
+        cholmod_free_sparse(&upper, common)
+        cholmod_free_factor(&factor, common)
+        guard let a = cholmod_allocate_sparse(n, n, entryCount, 1, 1, 1, Int32(CHOLMOD_REAL), common) else {
+            throw .library(name: "cholmod_allocate_sparse", status: Int(common.pointee.status))
+        }
+        upper = a
+        let p = a.pointee.p.assumingMemoryBound(to: Int32.self)
+        let i = a.pointee.i.assumingMemoryBound(to: Int32.self)
+        for j in 0...n { p[j] = Int32(columnCounts[j]) }
+        gather = [Int](repeating: 0, count: entryCount)
+        diagonalPosition = [Int](repeating: -1, count: n)
+        var next = columnCounts
+        matrix.forEachEntry { row, column, valueIndex in
+            guard row <= column else { return }
+            let position = next[column]
+            next[column] += 1
+            i[position] = Int32(row)
+            gather[position] = valueIndex
+            if row == column { diagonalPosition[column] = position }
+        }
+        if let missing = diagonalPosition.firstIndex(of: -1) {
+            throw .notPositiveDefinite(column: missing)
+        }
+        guard let l = cholmod_analyze(a, common) else {
+            throw .library(name: "cholmod_analyze", status: Int(common.pointee.status))
+        }
+        factor = l
+        analyzedDimension = n
+        analyzedEntryCount = matrix.storedValues.count
+        statistics.analysisCount += 1
+    }
+
+    /// Factorizes `matrix + diag(diagonalShift)` numerically, reusing the symbolic analysis
+    /// (running it first when the pattern is new).
+    ///
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` when the shifted matrix is
+    ///   not positive definite, so the caller can raise the damping.
+    public func factorize(
+        _ matrix: some SymmetricMatrixSource, diagonalShift: [Double]? = nil
+    ) throws(LinearSolverError) {
+        if !isAnalyzed(for: matrix) { try analyze(matrix) }
+        guard let a = upper, let l = factor else { throw .patternChanged }
+        let n = analyzedDimension
+        if let shift = diagonalShift, shift.count != n {
+            throw .dimensionMismatch(expected: n, actual: shift.count)
+        }
+        let x = a.pointee.x.assumingMemoryBound(to: Double.self)
+        let source = matrix.storedValues
+        for (position, valueIndex) in gather.enumerated() {
+            let value = source[valueIndex]
+            guard value.isFinite else { throw .nonFinite("matrix entry \(valueIndex)") }
+            x[position] = value
+        }
+        if let shift = diagonalShift {
+            for j in 0..<n {
+                guard shift[j].isFinite else { throw .nonFinite("diagonal shift \(j)") }
+                x[diagonalPosition[j]] += shift[j]
+            }
+        }
+        cholmod_factorize(a, l, common)
+        statistics.factorizationCount += 1
+        if common.pointee.status == CHOLMOD_NOT_POSDEF || Int(l.pointee.minor) < n {
+            throw .notPositiveDefinite(column: Int(l.pointee.minor))
+        }
+        guard common.pointee.status == CHOLMOD_OK else {
+            throw .library(name: "cholmod_factorize", status: Int(common.pointee.status))
+        }
+        statistics.isSupernodal = l.pointee.is_super != 0
+        statistics.factorNonzeros = factorNonzeros(l)
+    }
+
+    /// Solves A x = b with the last factorization. `solution` is resized to the dimension.
+    public func solve(_ b: [Double], into solution: inout [Double]) throws(LinearSolverError) {
+        guard let l = factor, statistics.factorizationCount > 0 else { throw .patternChanged }
+        let n = analyzedDimension
+        guard b.count == n else { throw .dimensionMismatch(expected: n, actual: b.count) }
+        if rhs == nil {
+            rhs = cholmod_allocate_dense(n, 1, n, Int32(CHOLMOD_REAL), common)
+        } else if let r = rhs, r.pointee.nrow != n {
+            cholmod_free_dense(&rhs, common)
+            rhs = cholmod_allocate_dense(n, 1, n, Int32(CHOLMOD_REAL), common)
+        }
+        guard let r = rhs else { throw .library(name: "cholmod_allocate_dense", status: Int(common.pointee.status)) }
+        let rx = r.pointee.x.assumingMemoryBound(to: Double.self)
+        for k in 0..<n { rx[k] = b[k] }
+        let ok = cholmod_solve2(CHOLMOD_A, l, r, nil, &self.solution, nil, &workY, &workE, common)
+        guard ok != 0, let s = self.solution else {
+            throw .library(name: "cholmod_solve2", status: Int(common.pointee.status))
+        }
+        let sx = s.pointee.x.assumingMemoryBound(to: Double.self)
+        if solution.count != n { solution = [Double](repeating: 0, count: n) }
+        for k in 0..<n { solution[k] = sx[k] }
+    }
+
+    /// The factor as a lower-triangular CSR matrix in the permuted order, with the permutation
+    /// (row `k` of L is row `permutation[k]` of A): used as the exact preconditioner that
+    /// incomplete factorizations are compared against.
+    public func lowerFactor() throws(LinearSolverError) -> (factor: CSRMatrix<Double>, permutation: [Int32]) {
+        guard let l = factor, statistics.factorizationCount > 0 else { throw .patternChanged }
+        guard let copy = cholmod_copy_factor(l, common) else {
+            throw .library(name: "cholmod_copy_factor", status: Int(common.pointee.status))
+        }
+        var handle: UnsafeMutablePointer<cholmod_factor>? = copy
+        defer { cholmod_free_factor(&handle, common) }
+        guard cholmod_change_factor(Int32(CHOLMOD_REAL), 1, 0, 1, 1, copy, common) != 0 else {
+            throw .library(name: "cholmod_change_factor", status: Int(common.pointee.status))
+        }
+        guard let sparse = cholmod_factor_to_sparse(copy, common) else {
+            throw .library(name: "cholmod_factor_to_sparse", status: Int(common.pointee.status))
+        }
+        var sparseHandle: UnsafeMutablePointer<cholmod_sparse>? = sparse
+        defer { cholmod_free_sparse(&sparseHandle, common) }
+        let n = Int(sparse.pointee.ncol)
+        let p = sparse.pointee.p.assumingMemoryBound(to: Int32.self)
+        let i = sparse.pointee.i.assumingMemoryBound(to: Int32.self)
+        let x = sparse.pointee.x.assumingMemoryBound(to: Double.self)
+        var triplets: [(row: Int, column: Int, value: Double)] = []
+        for j in 0..<n {
+            for k in Int(p[j])..<Int(p[j + 1]) where x[k] != 0 || Int(i[k]) == j {
+                triplets.append((Int(i[k]), j, x[k]))
+            }
+        }
+        let perm = l.pointee.Perm.assumingMemoryBound(to: Int32.self)
+        let permutation = (0..<n).map { perm[$0] }
+        do {
+            return (try CSRMatrix(rowCount: n, columnCount: n, triplets: triplets), permutation)
+        } catch {
+            throw .nonFinite("CHOLMOD factor")
+        }
+    }
+
+    private func factorNonzeros(_ l: UnsafeMutablePointer<cholmod_factor>) -> Int {
+        if l.pointee.is_super != 0 {
+            let nsuper = Int(l.pointee.nsuper)
+            let super_ = l.pointee.super.assumingMemoryBound(to: Int32.self)
+            let pi = l.pointee.pi.assumingMemoryBound(to: Int32.self)
+            var count = 0
+            for s in 0..<nsuper {
+                let columns = Int(super_[s + 1] - super_[s])
+                let rows = Int(pi[s + 1] - pi[s])
+                count += columns * rows - columns * (columns - 1) / 2
+            }
+            return count
+        }
+        let nz = l.pointee.nz.assumingMemoryBound(to: Int32.self)
+        return (0..<Int(l.pointee.n)).reduce(0) { $0 + Int(nz[$1]) }
+    }
+}

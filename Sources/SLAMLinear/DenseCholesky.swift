@@ -1,0 +1,49 @@
+import CLapack
+
+/// Dense Cholesky factorization A = L Lᵀ by LAPACK (`dpotrf`/`dpotrs`, OpenBLAS), in fp64.
+///
+/// The reference for small systems and the solver of the reduced camera system in
+/// ``DenseSchur``. Storage is column-major `n × n`; only the lower triangle is referenced.
+public struct DenseCholesky: Sendable {
+    /// Dimension of the factored matrix.
+    public let dimension: Int
+    /// The factor L in column-major order (upper triangle is garbage).
+    public private(set) var factor: [Double]
+
+    /// Factors the column-major symmetric matrix `matrix` (`dimension²` values).
+    ///
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` naming the first column
+    ///   whose pivot is not positive.
+    public init(columnMajor matrix: [Double], dimension: Int) throws(LinearSolverError) {
+        guard matrix.count == dimension * dimension else {
+            throw .dimensionMismatch(expected: dimension * dimension, actual: matrix.count)
+        }
+        guard matrix.allSatisfy(\.isFinite) else { throw .nonFinite("dense matrix") }
+        self.dimension = dimension
+        factor = matrix
+        guard dimension > 0 else { return }
+        let n = Int32(dimension)
+        let info = factor.withUnsafeMutableBufferPointer {
+            LAPACKE_dpotrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), n, $0.baseAddress, n)
+        }
+        if info > 0 { throw .notPositiveDefinite(column: Int(info) - 1) }
+        if info < 0 { throw .library(name: "LAPACKE_dpotrf", status: Int(info)) }
+    }
+
+    /// Solves A X = B in place for `columns` right-hand sides stored column-major in `b`.
+    public func solve(_ b: inout [Double], columns: Int = 1) throws(LinearSolverError) {
+        guard b.count == dimension * columns else {
+            throw .dimensionMismatch(expected: dimension * columns, actual: b.count)
+        }
+        guard dimension > 0 else { return }
+        let n = Int32(dimension)
+        let info = factor.withUnsafeBufferPointer { l in
+            b.withUnsafeMutableBufferPointer {
+                LAPACKE_dpotrs(
+                    LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), n, Int32(columns), l.baseAddress, n,
+                    $0.baseAddress, n)
+            }
+        }
+        if info != 0 { throw .library(name: "LAPACKE_dpotrs", status: Int(info)) }
+    }
+}

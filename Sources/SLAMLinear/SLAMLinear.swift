@@ -1,1 +1,0 @@
-// Module `SLAMLinear`: see ../../docs/architecture.md for its place in the layers.

@@ -1,0 +1,80 @@
+import Testing
+@testable import SLAMLinear
+import SLAMSparse
+
+@Suite struct CholmodTests {
+    /// Backward-stable Cholesky: the residual of the computed solution is bounded by
+    /// n · u · ||A|| ||x|| up to a modest constant, so compare with that bound.
+    private func residualBound(_ a: [Double], _ x: [Double], _ n: Int) -> Double {
+        let normA = a.map(abs).max()! * Double(n)
+        let normX = x.map(abs).max()!
+        return 16 * Double(n) * Precision.fp64.unitRoundoff * normA * normX
+    }
+
+    @Test(arguments: [(3, 30, 10), (6, 20, 8), (6, 1, 0)])
+    func matchesDenseLapackSolve(blockSize: Int, poses: Int, loops: Int) throws {
+        let h = try poseGraphHessian(poses: poses, blockSize: blockSize, loops: loops, seed: 7)
+        let n = h.rowCount
+        var random = TestRandom(seed: 11)
+        let b = (0..<n).map { _ in random.uniform() }
+        let shift = (0..<n).map { _ in 0.5 + random.uniform() * 0.25 }
+
+        let cholmod = Cholmod()
+        try cholmod.factorize(h, diagonalShift: shift)
+        var x: [Double] = []
+        try cholmod.solve(b, into: &x)
+
+        var dense = denseColumnMajor(h)
+        for j in 0..<n { dense[j * n + j] += shift[j] }
+        let lapack = try DenseCholesky(columnMajor: dense, dimension: n)
+        var y = b
+        try lapack.solve(&y)
+
+        let bound = residualBound(dense, y, n)
+        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+    }
+
+    @Test func reusesSymbolicAnalysisAcrossValueChanges() throws {
+        var h = try poseGraphHessian(poses: 40, blockSize: 6, loops: 12, seed: 3)
+        let cholmod = Cholmod()
+        try cholmod.factorize(h)
+        for k in h.values.indices { h.values[k] *= 1.5 }
+        try cholmod.factorize(h)
+        #expect(cholmod.statistics.analysisCount == 1)
+        #expect(cholmod.statistics.factorizationCount == 2)
+        #expect(cholmod.statistics.factorNonzeros >= h.rowCount)
+    }
+
+    @Test func reportsIndefiniteMatrix() throws {
+        var h = try poseGraphHessian(poses: 5, blockSize: 3, loops: 0, seed: 5)
+        h.values[0] = -100
+        let cholmod = Cholmod()
+        #expect(throws: LinearSolverError.self) { try cholmod.factorize(h) }
+        do {
+            try cholmod.factorize(h)
+        } catch {
+            guard case .notPositiveDefinite = error else {
+                Issue.record("expected notPositiveDefinite, got \(error)")
+                return
+            }
+        }
+    }
+
+    @Test func exposesExactFactor() throws {
+        let h = try poseGraphHessian(poses: 8, blockSize: 3, loops: 3, seed: 9)
+        let cholmod = Cholmod()
+        try cholmod.factorize(h)
+        let (l, perm) = try cholmod.lowerFactor()
+        let n = h.rowCount
+        let a = denseColumnMajor(h)
+        let ld = l.dense()
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = 0.0
+                for k in 0...j { sum += ld[i][k] * ld[j][k] }
+                let expected = a[Int(perm[j]) * n + Int(perm[i])]
+                #expect(abs(sum - expected) <= 64 * Double(n) * Precision.fp64.unitRoundoff * a.map(abs).max()!)
+            }
+        }
+    }
+}

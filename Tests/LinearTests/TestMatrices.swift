@@ -1,0 +1,79 @@
+import SLAMSparse
+
+/// Deterministic generator for test data (SplitMix64), so failures reproduce.
+struct TestRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [-1, 1).
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-52 - 1 }
+}
+
+/// A symmetric positive definite block matrix shaped like a pose-graph Hessian: a chain of
+/// `poses` blocks plus `loops` random long-range couplings, made diagonally dominant.
+func poseGraphHessian(poses: Int, blockSize b: Int, loops: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
+    var random = TestRandom(seed: seed)
+    var pairs = Set<[Int]>()
+    for i in 0..<(poses - 1) { pairs.insert([i, i + 1]) }
+    while pairs.count < poses - 1 + loops {
+        let i = Int(random.next() % UInt64(poses)), j = Int(random.next() % UInt64(poses))
+        if i != j { pairs.insert([min(i, j), max(i, j)]) }
+    }
+    var blocks: [[Int]: [Double]] = [:]
+    var rowSums = [Double](repeating: 0, count: poses * b)
+    for pair in pairs {
+        let block = (0..<(b * b)).map { _ in random.uniform() }
+        blocks[pair] = block
+        var transposed = [Double](repeating: 0, count: b * b)
+        for r in 0..<b { for c in 0..<b { transposed[c * b + r] = block[r * b + c] } }
+        blocks[[pair[1], pair[0]]] = transposed
+        for r in 0..<b {
+            for c in 0..<b {
+                rowSums[pair[0] * b + r] += abs(block[r * b + c])
+                rowSums[pair[1] * b + c] += abs(block[r * b + c])
+            }
+        }
+    }
+    for i in 0..<poses {
+        var block = [Double](repeating: 0, count: b * b)
+        for r in 0..<b {
+            for c in 0..<b where c != r {
+                let v = 0.1 * (random.uniform() + random.uniform())
+                block[r * b + c] += v
+                block[c * b + r] += v
+            }
+        }
+        for r in 0..<b {
+            let offDiagonal = (0..<b).reduce(0.0) { $0 + ($1 == r ? 0 : abs(block[r * b + $1])) }
+            block[r * b + r] = rowSums[i * b + r] + offDiagonal + 1 + random.uniform()
+        }
+        blocks[[i, i]] = block
+    }
+    let keys = blocks.keys.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+    var pointers = [Int32](repeating: 0, count: poses + 1)
+    var columns: [Int32] = []
+    var values: [Double] = []
+    for key in keys {
+        pointers[key[0] + 1] += 1
+        columns.append(Int32(key[1]))
+        values += blocks[key]!
+    }
+    for i in 0..<poses { pointers[i + 1] += pointers[i] }
+    return try BlockCSRMatrix(
+        blockSize: b, blockRowCount: poses, blockColumnCount: poses,
+        blockRowPointers: pointers, blockColumnIndices: columns, values: values)
+}
+
+/// Dense column-major copy of a symmetric source (symmetric, so row-major is the same).
+func denseColumnMajor(_ m: BlockCSRMatrix<Double>) -> [Double] {
+    let n = m.rowCount
+    var dense = [Double](repeating: 0, count: n * n)
+    m.forEachEntry { row, column, k in dense[column * n + row] = m.values[k] }
+    return dense
+}
