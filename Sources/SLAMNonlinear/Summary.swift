@@ -1,0 +1,193 @@
+import Foundation
+import SLAMSparse
+
+/// Why a nonlinear solve stopped.
+public enum TerminationReason: String, Sendable, Codable, Equatable {
+    /// Relative cost decrease fell below ``LevenbergMarquardt/Options/functionTolerance``.
+    case functionTolerance
+    /// The gradient's max-norm fell below ``LevenbergMarquardt/Options/gradientTolerance``.
+    case gradientTolerance
+    /// The step became smaller than ``LevenbergMarquardt/Options/parameterTolerance``.
+    case parameterTolerance
+    /// The iteration limit was reached.
+    case maxIterations
+    /// The time budget was exhausted.
+    case timeBudget
+    /// The damping grew past its limit without an acceptable step: no further progress possible.
+    case noProgress
+    /// The cost is zero (a consistent problem): nothing left to minimize.
+    case zeroCost
+    /// The problem has no free variables or no factors.
+    case nothingToSolve
+}
+
+/// One precision change made by the `adaptive` plan, and why.
+public struct PrecisionSwitch: Sendable, Codable, Equatable {
+    /// Iteration at which the switch took effect.
+    public var iteration: Int
+    /// Component switched (`residual`, `matrixVector`, `triangularSolve`, `vectors`, `linearSolver`).
+    public var component: String
+    /// Precision before.
+    public var from: Precision
+    /// Precision after.
+    public var to: Precision
+    /// Why (`overflow`, `cgStagnation`, `rejectedStep`, `noiseFloor`, `indefinite`).
+    public var reason: String
+
+    /// Creates a record of one switch.
+    public init(iteration: Int, component: String, from: Precision, to: Precision, reason: String) {
+        self.iteration = iteration
+        self.component = component
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+}
+
+/// What happened in one nonlinear iteration (accepted or rejected step).
+public struct IterationSummary: Sendable, Codable, Equatable {
+    /// Iteration number, from 1.
+    public var iteration = 0
+    /// Cost before the step.
+    public var cost = 0.0
+    /// Cost after the step if accepted, else the trial cost.
+    public var newCost = 0.0
+    /// Damping λ used for the step.
+    public var lambda = 0.0
+    /// Gain ratio ρ = actual / predicted decrease.
+    public var gainRatio = 0.0
+    /// Whether the step was accepted.
+    public var accepted = false
+    /// ‖δ‖₂ of the step.
+    public var stepNorm = 0.0
+    /// ‖g‖∞ of the gradient at the start of the iteration.
+    public var gradientMaxNorm = 0.0
+    /// Linear solver iterations (CG), 1 for a direct solve.
+    public var linearIterations = 0
+    /// How the linear solver ended (e.g. `direct`, `converged`, `stagnated`).
+    public var linearTermination = ""
+    /// The plan in force for this iteration.
+    public var plan = ""
+    /// Seconds in residual/Jacobian evaluation, assembly, linear solve, update.
+    public var linearizeSeconds = 0.0, assemblySeconds = 0.0, linearSolveSeconds = 0.0, updateSeconds = 0.0
+
+    /// Creates an empty record.
+    public init() {}
+}
+
+/// The outcome of a nonlinear solve, modeled on Ceres' `Solver::Summary`.
+public struct Summary: Sendable, Codable, Equatable {
+    /// Name of the plan requested (`fp64`, `mixed`, …).
+    public var planName = ""
+    /// Linear solver used (`cholmod`, `pcg-ic`, `cgnr`, `dense-schur`).
+    public var linearSolver = ""
+    /// Cost ½ Σ ρ(‖S e‖²) at the start.
+    public var initialCost = 0.0
+    /// Cost at the returned state.
+    public var finalCost = 0.0
+    /// Nonlinear iterations (accepted and rejected).
+    public var iterations = 0
+    /// Accepted steps.
+    public var acceptedSteps = 0
+    /// Total linear-solver iterations (CG iterations; 1 per direct solve).
+    public var linearIterations = 0
+    /// Per-iteration details.
+    public var iterationDetails: [IterationSummary] = []
+    /// Precision switches made (adaptive plan).
+    public var switches: [PrecisionSwitch] = []
+    /// Values that overflowed to ±inf on fp16 casts, summed over the solve.
+    public var halfOverflowCount = 0
+    /// Values flushed to zero or subnormal on fp16 casts, summed over the solve.
+    public var halfUnderflowCount = 0
+    /// Diagonal shifts applied to incomplete factorizations after breakdown.
+    public var preconditionerShifts: [Double] = []
+    /// Preconditioner (re)factorizations done.
+    public var preconditionerFactorizations = 0
+    /// Symbolic analyses done (ordering, pattern, CHOLMOD analysis): 0 when reused from an
+    /// earlier solve of the same structure.
+    public var symbolicAnalyses = 0
+    /// Whether the symbolic analysis was reused from an earlier solve.
+    public var reusedSymbolicAnalysis = false
+    /// Seconds spent in each phase.
+    public var residualSeconds = 0.0
+    /// Seconds evaluating Jacobians (with residuals).
+    public var linearizeSeconds = 0.0
+    /// Seconds assembling the normal equations or casting.
+    public var assemblySeconds = 0.0
+    /// Seconds in symbolic analysis.
+    public var analysisSeconds = 0.0
+    /// Seconds in linear solves (factorization + solve, or Krylov iterations).
+    public var linearSolveSeconds = 0.0
+    /// Seconds in state updates (fp64 retraction).
+    public var updateSeconds = 0.0
+    /// Wall-clock seconds of the whole solve.
+    public var totalSeconds = 0.0
+    /// Why the solve stopped.
+    public var termination = TerminationReason.maxIterations
+
+    /// Creates an empty summary.
+    public init() {}
+
+    /// Whether the solve ended at a converged state (a tolerance met or zero cost).
+    public var isConverged: Bool {
+        switch termination {
+        case .functionTolerance, .gradientTolerance, .parameterTolerance, .zeroCost: return true
+        default: return false
+        }
+    }
+
+    /// A one-line report: plan, costs, iterations, time, termination.
+    public var briefReport: String {
+        "\(planName) [\(linearSolver)]: cost \(format(initialCost)) -> \(format(finalCost)), "
+            + "\(iterations) iterations (\(acceptedSteps) accepted, \(linearIterations) linear), "
+            + "\(format(totalSeconds * 1000)) ms, \(termination.rawValue)"
+    }
+
+    /// A multi-line report like Ceres' `FullReport()`: per-iteration table, per-phase times,
+    /// precision switches, cast counts and the termination reason.
+    public var fullReport: String {
+        var lines = ["MixedSLAM solver summary", ""]
+        lines.append("plan                 \(planName)")
+        lines.append("linear solver        \(linearSolver)")
+        lines.append("initial cost         \(format(initialCost))")
+        lines.append("final cost           \(format(finalCost))")
+        lines.append("iterations           \(iterations) (\(acceptedSteps) accepted)")
+        lines.append("linear iterations    \(linearIterations)")
+        lines.append("symbolic analyses    \(symbolicAnalyses)\(reusedSymbolicAnalysis ? " (reused)" : "")")
+        lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format))")
+        lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
+        lines.append("")
+        lines.append("iter  cost          new cost      lambda     gain      step      |g|inf    lin  linear end  plan")
+        for it in iterationDetails {
+            lines.append(
+                [pad("\(it.iteration)", 4), pad(format(it.cost), 13), pad(format(it.newCost), 13),
+                 pad(format(it.lambda), 10), pad(format(it.gainRatio), 9), pad(format(it.stepNorm), 9),
+                 pad(format(it.gradientMaxNorm), 9), pad("\(it.linearIterations)", 4),
+                 pad(it.linearTermination, 11), (it.accepted ? "" : "rejected ") + it.plan]
+                    .joined(separator: " "))
+        }
+        if !switches.isEmpty {
+            lines.append("")
+            lines.append("precision switches")
+            for s in switches {
+                lines.append("  iteration \(s.iteration): \(s.component) \(s.from) -> \(s.to) (\(s.reason))")
+            }
+        }
+        lines.append("")
+        lines.append("time (ms)            residual \(format(residualSeconds * 1000)), linearize \(format(linearizeSeconds * 1000)), "
+            + "assembly \(format(assemblySeconds * 1000)), analysis \(format(analysisSeconds * 1000)), "
+            + "linear solve \(format(linearSolveSeconds * 1000)), update \(format(updateSeconds * 1000)), "
+            + "total \(format(totalSeconds * 1000))")
+        lines.append("termination          \(termination.rawValue)")
+        return lines.joined(separator: "\n")
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+/// Formats a number compactly with 5 significant digits (%.5g).
+func format(_ value: Double) -> String {
+    String(format: "%.5g", value)
+}
