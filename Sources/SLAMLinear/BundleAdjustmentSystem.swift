@@ -1,0 +1,145 @@
+import SLAMSparse
+
+/// A linearized bundle-adjustment problem in fp64: the whitened Jacobian in its natural
+/// observation-row layout, and the residual.
+///
+/// Observation k contributes `residualSize` rows (2 for a reprojection) with a dense block
+/// for its camera (`residualSize × cameraSize`, row-major) and one for its point
+/// (`residualSize × 3`). A camera or point held fixed has index -1 in its observation and
+/// no columns. Columns are ordered cameras first, then points.
+public struct BundleAdjustmentSystem: Sendable {
+    /// Rows per observation.
+    public let residualSize: Int
+    /// Tangent dimension of a camera (6 for SE(3) poses, 9 for BAL cameras).
+    public let cameraSize: Int
+    /// Number of free cameras.
+    public let cameraCount: Int
+    /// Number of free points.
+    public let pointCount: Int
+    /// Free-camera index of each observation, or -1 when that camera is fixed.
+    public var cameraIndex: [Int32]
+    /// Free-point index of each observation, or -1 when that point is fixed.
+    public var pointIndex: [Int32]
+    /// Camera blocks, `residualSize × cameraSize` row-major per observation.
+    public var cameraBlocks: [Double]
+    /// Point blocks, `residualSize × 3` row-major per observation.
+    public var pointBlocks: [Double]
+    /// Whitened residuals, `residualSize` per observation.
+    public var residuals: [Double]
+
+    /// Point tangent dimension.
+    public static let pointSize = 3
+
+    /// Number of observations.
+    public var observationCount: Int { cameraIndex.count }
+    /// Number of unknowns: cameras then points.
+    public var columnCount: Int { cameraCount * cameraSize + pointCount * Self.pointSize }
+
+    /// Creates a system with zeroed blocks for the given observation structure.
+    public init(
+        residualSize: Int = 2, cameraSize: Int, cameraCount: Int, pointCount: Int,
+        cameraIndex: [Int32], pointIndex: [Int32]
+    ) throws(LinearSolverError) {
+        guard cameraIndex.count == pointIndex.count else {
+            throw .dimensionMismatch(expected: cameraIndex.count, actual: pointIndex.count)
+        }
+        for c in cameraIndex where c < -1 || Int(c) >= cameraCount {
+            throw .dimensionMismatch(expected: cameraCount, actual: Int(c))
+        }
+        for p in pointIndex where p < -1 || Int(p) >= pointCount {
+            throw .dimensionMismatch(expected: pointCount, actual: Int(p))
+        }
+        self.residualSize = residualSize
+        self.cameraSize = cameraSize
+        self.cameraCount = cameraCount
+        self.pointCount = pointCount
+        self.cameraIndex = cameraIndex
+        self.pointIndex = pointIndex
+        let n = cameraIndex.count
+        cameraBlocks = [Double](repeating: 0, count: n * residualSize * cameraSize)
+        pointBlocks = [Double](repeating: 0, count: n * residualSize * Self.pointSize)
+        residuals = [Double](repeating: 0, count: n * residualSize)
+    }
+
+    /// g = Jᵀ r, cameras then points.
+    public func gradient() -> [Double] {
+        var g = [Double](repeating: 0, count: columnCount)
+        let m = residualSize, c = cameraSize, p = Self.pointSize
+        let pointOffset = cameraCount * c
+        for k in 0..<observationCount {
+            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
+            for row in 0..<m {
+                let r = residuals[k * m + row]
+                if camera >= 0 {
+                    for j in 0..<c { g[camera * c + j] += cameraBlocks[(k * m + row) * c + j] * r }
+                }
+                if point >= 0 {
+                    for j in 0..<p { g[pointOffset + point * p + j] += pointBlocks[(k * m + row) * p + j] * r }
+                }
+            }
+        }
+        return g
+    }
+
+    /// diag(JᵀJ), cameras then points: the LM damping scale.
+    public func hessianDiagonal() -> [Double] {
+        var d = [Double](repeating: 0, count: columnCount)
+        let m = residualSize, c = cameraSize, p = Self.pointSize
+        let pointOffset = cameraCount * c
+        for k in 0..<observationCount {
+            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
+            for row in 0..<m {
+                if camera >= 0 {
+                    for j in 0..<c {
+                        let v = cameraBlocks[(k * m + row) * c + j]
+                        d[camera * c + j] += v * v
+                    }
+                }
+                if point >= 0 {
+                    for j in 0..<p {
+                        let v = pointBlocks[(k * m + row) * p + j]
+                        d[pointOffset + point * p + j] += v * v
+                    }
+                }
+            }
+        }
+        return d
+    }
+}
+
+extension BundleAdjustmentSystem {
+    /// JᵀJ as a symmetric CSR matrix with both triangles and every diagonal entry stored:
+    /// the input of the fp64 reference solve by ``Cholmod``.
+    public func normalMatrix() throws(LinearSolverError) -> CSRMatrix<Double> {
+        let m = residualSize, c = cameraSize, p = Self.pointSize
+        let pointOffset = cameraCount * c
+        var triplets: [(row: Int, column: Int, value: Double)] = (0..<columnCount).map { ($0, $0, 0.0) }
+        for k in 0..<observationCount {
+            var columns: [Int] = []
+            var block: [Double] = []
+            if cameraIndex[k] >= 0 {
+                let base = Int(cameraIndex[k]) * c
+                columns += (0..<c).map { base + $0 }
+            }
+            if pointIndex[k] >= 0 {
+                let base = pointOffset + Int(pointIndex[k]) * p
+                columns += (0..<p).map { base + $0 }
+            }
+            for row in 0..<m {
+                block = []
+                if cameraIndex[k] >= 0 { block += cameraBlocks[((k * m + row) * c)..<((k * m + row + 1) * c)] }
+                if pointIndex[k] >= 0 { block += pointBlocks[((k * m + row) * p)..<((k * m + row + 1) * p)] }
+                for (i, ci) in columns.enumerated() {
+                    for (j, cj) in columns.enumerated() {
+                        triplets.append((ci, cj, block[i] * block[j]))
+                    }
+                }
+            }
+        }
+        do {
+            return try CSRMatrix(rowCount: columnCount, columnCount: columnCount, triplets: triplets)
+        } catch {
+            throw .nonFinite("bundle-adjustment Jacobian")
+        }
+    }
+}
