@@ -1,3 +1,5 @@
+import SLAMSparse
+
 /// Solves the damped bundle-adjustment normal equations (JᵀJ + diag(d)) δ = −Jᵀ r by
 /// eliminating the points (Schur complement) and factoring the dense reduced camera system
 /// with LAPACK: the classic BA solver, in fp64.
@@ -152,13 +154,5 @@ public struct DenseSchur: Sendable {
         let c11 = a * f - c * c, c12 = b * c - a * e, c22 = a * d - b * b
         let s = 1 / det
         return [c00 * s, c01 * s, c02 * s, c01 * s, c11 * s, c12 * s, c02 * s, c12 * s, c22 * s]
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }

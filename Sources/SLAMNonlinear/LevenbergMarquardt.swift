@@ -1,0 +1,296 @@
+import SLAMSparse
+
+/// Levenberg-Marquardt (and Gauss-Newton) trust-region minimization of ½ Σ ρ(‖S e‖²), with
+/// the linear algebra at the precision plan's precisions and the state update in fp64.
+///
+/// Each iteration linearizes, solves (JᵀJ + λ D) δ = −Jᵀ r with D = diag(JᵀJ) clamped to
+/// [``Options/minDiagonal``, ``Options/maxDiagonal``] (Ceres' scaling), retracts x ⊞ δ in
+/// fp64 and accepts the step when the gain ratio ρ = actual / predicted decrease exceeds
+/// ``Options/minGainRatio``. λ follows Nielsen's rule: × max(1/3, 1 − (2ρ − 1)³) on success,
+/// × ν with ν doubling on failure.
+///
+/// With the `adaptive` plan, components start low and are escalated (fp16 → fp32 → fp64)
+/// when a cast overflows, CG stagnates or breaks down, a step rejected at low precision is
+/// accepted at higher precision, or progress reaches the low precision's noise floor; every
+/// switch is recorded in the ``Summary``. The adaptive plan ends its solve at fp64, so its
+/// optimum is the fp64 optimum.
+public struct LevenbergMarquardt: Sendable {
+    /// Stopping rules and damping policy; every default is documented and checked by
+    /// ``validate()``.
+    public struct Options: Sendable, Equatable, Codable {
+        /// Iteration limit (accepted plus rejected steps). Default 100.
+        public var maxIterations = 100
+        /// Stop when the relative cost decrease of an accepted step is below this. Default 1e-10.
+        public var functionTolerance = 1e-10
+        /// Stop when ‖Jᵀ r‖∞ is below this. Default 1e-10.
+        public var gradientTolerance = 1e-10
+        /// Stop when ‖δ‖ ≤ parameterTolerance · (‖x‖ + parameterTolerance), approximated by
+        /// ‖δ‖ ≤ parameterTolerance · (1 + ‖δ‖). Default 1e-10.
+        public var parameterTolerance = 1e-10
+        /// λ of the first iteration. Default 1e-4 (Ceres' initial trust radius 1e4).
+        public var initialLambda = 1e-4
+        /// Stop with ``TerminationReason/noProgress`` when λ exceeds this. Default 1e16.
+        public var maxLambda = 1e16
+        /// Smallest λ used. Default 1e-16.
+        public var minLambda = 1e-16
+        /// Lower clamp of D's entries. Default 1e-6.
+        public var minDiagonal = 1e-6
+        /// Upper clamp of D's entries. Default 1e32.
+        public var maxDiagonal = 1e32
+        /// Accept a step when the gain ratio exceeds this. Default 1e-3.
+        public var minGainRatio = 1e-3
+        /// Gauss-Newton: λ = 0 and every step accepted. Default false.
+        public var gaussNewton = false
+        /// Wall-clock budget in seconds; nil for none. Default nil.
+        public var timeBudgetSeconds: Double?
+        /// Adaptive plan: escalate when an accepted step's relative decrease is below this for
+        /// a plan whose lowest precision is fp16. Default 1e-4.
+        public var halfNoiseFloor = 1e-4
+        /// Adaptive plan: the same for fp32. Default 1e-7.
+        public var singleNoiseFloor = 1e-7
+
+        /// Creates options with the documented defaults.
+        public init() {}
+
+        /// Checks every option's range.
+        public func validate() throws(OptimizerError) {
+            guard maxIterations >= 0 else { throw .invalidOption("maxIterations must be ≥ 0") }
+            for (name, value) in [
+                ("functionTolerance", functionTolerance), ("gradientTolerance", gradientTolerance),
+                ("parameterTolerance", parameterTolerance),
+            ] where !(value >= 0 && value.isFinite) {
+                throw .invalidOption("\(name) must be finite and ≥ 0")
+            }
+            guard initialLambda > 0, minLambda > 0, maxLambda >= initialLambda, initialLambda >= minLambda else {
+                throw .invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda")
+            }
+            guard minDiagonal > 0, maxDiagonal >= minDiagonal else {
+                throw .invalidOption("need 0 < minDiagonal ≤ maxDiagonal")
+            }
+            guard minGainRatio > 0, minGainRatio < 1 else { throw .invalidOption("minGainRatio must be in (0, 1)") }
+            if let budget = timeBudgetSeconds, !(budget > 0) {
+                throw .invalidOption("timeBudgetSeconds must be > 0")
+            }
+        }
+    }
+
+    /// The options of this optimizer.
+    public var options: Options
+
+    /// Creates an optimizer.
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Minimizes `problem` in place, starting from its current state, with `plan`.
+    ///
+    /// The returned state is always the best accepted one: rejected steps, solver failures
+    /// and budgets never leave a worse or non-finite state behind.
+    public func minimize<Solver: StepSolver>(
+        _ problem: inout Solver.Problem, plan initialPlan: PrecisionPlan, stepSolver: inout Solver
+    ) throws -> Summary {
+        try options.validate()
+        let start = ContinuousClock.now
+        var summary = Summary()
+        summary.planName = initialPlan.preset.rawValue
+        var plan = initialPlan
+        let analysesBefore = stepSolver.symbolicAnalyses
+        summary.reusedSymbolicAnalysis = analysesBefore > 0
+        summary.linearSolver = stepSolver.linearSolverName(for: plan)
+
+        var cost = problem.cost(precision: plan.residual)
+        summary.initialCost = plan.residual == .fp64 ? cost : problem.cost(precision: .fp64)
+        guard cost.isFinite else { throw OptimizerError.nonFiniteCost }
+        var lambda = options.gaussNewton ? 0 : options.initialLambda
+        var nu = 2.0
+        var needsLinearization = true
+        var gradientMaxNorm = 0.0
+
+        func elapsed() -> Double { (ContinuousClock.now - start).seconds }
+        func escalate(_ reason: String, iteration: Int) -> Bool {
+            guard plan.switching, let (next, change) = plan.escalated() else { return false }
+            summary.switches.append(
+                PrecisionSwitch(iteration: iteration, component: change.component, from: change.from, to: change.to, reason: reason))
+            if next.residual != plan.residual { needsLinearization = true }
+            plan = next
+            return true
+        }
+
+        summary.termination = .maxIterations
+        iterations: while summary.iterations < options.maxIterations {
+            if let budget = options.timeBudgetSeconds, elapsed() > budget {
+                summary.termination = .timeBudget
+                break
+            }
+            if cost == 0 {
+                summary.termination = .zeroCost
+                break
+            }
+            var detail = IterationSummary()
+            if needsLinearization {
+                let t0 = ContinuousClock.now
+                let linearization = try stepSolver.linearize(problem, plan: plan)
+                detail.linearizeSeconds = (ContinuousClock.now - t0).seconds
+                summary.linearizeSeconds += detail.linearizeSeconds
+                summary.halfOverflowCount += linearization.halfOverflows
+                summary.halfUnderflowCount += linearization.halfUnderflows
+                gradientMaxNorm = linearization.gradientMaxNorm
+                needsLinearization = false
+                if linearization.halfOverflows > 0, escalate("overflow", iteration: summary.iterations + 1) {
+                    continue iterations
+                }
+                if gradientMaxNorm <= options.gradientTolerance {
+                    summary.termination = .gradientTolerance
+                    break
+                }
+            }
+            summary.iterations += 1
+            detail.iteration = summary.iterations
+            detail.cost = cost
+            detail.lambda = lambda
+            detail.gradientMaxNorm = gradientMaxNorm
+            detail.plan = plan.description
+
+            let t1 = ContinuousClock.now
+            let step: StepResult
+            do {
+                step = try stepSolver.solve(lambda: lambda, plan: plan)
+            } catch {
+                detail.linearSolveSeconds = (ContinuousClock.now - t1).seconds
+                summary.linearSolveSeconds += detail.linearSolveSeconds
+                detail.linearTermination = "failed"
+                summary.iterationDetails.append(detail)
+                if escalate("linearSolverFailure", iteration: summary.iterations) { continue }
+                guard !options.gaussNewton, lambda < options.maxLambda else {
+                    summary.termination = .noProgress
+                    break
+                }
+                lambda = max(lambda * nu, options.minLambda)
+                nu *= 2
+                continue
+            }
+            detail.linearSolveSeconds = (ContinuousClock.now - t1).seconds
+            summary.linearSolveSeconds += detail.linearSolveSeconds
+            detail.linearIterations = step.iterations
+            detail.linearTermination = step.termination
+            summary.linearIterations += step.iterations
+            summary.halfOverflowCount += step.halfOverflows
+            summary.halfUnderflowCount += step.halfUnderflows
+            if let shift = step.preconditionerShift { summary.preconditionerShifts.append(shift) }
+            if step.factoredPreconditioner { summary.preconditionerFactorizations += 1 }
+
+            let stepNorm = step.delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            detail.stepNorm = stepNorm
+            guard stepNorm.isFinite else {
+                summary.iterationDetails.append(detail)
+                if escalate("nonFiniteStep", iteration: summary.iterations) { continue }
+                lambda = max(lambda * nu, options.minLambda)
+                nu *= 2
+                if lambda > options.maxLambda || options.gaussNewton {
+                    summary.termination = .noProgress
+                    break
+                }
+                continue
+            }
+            if stepNorm <= options.parameterTolerance * (1 + stepNorm) {
+                summary.iterationDetails.append(detail)
+                if escalate("noiseFloor", iteration: summary.iterations) { continue }
+                summary.termination = .parameterTolerance
+                break
+            }
+
+            let t2 = ContinuousClock.now
+            let saved = problem.state
+            problem.retract(by: step.delta)
+            let newCost = problem.cost(precision: plan.residual)
+            detail.updateSeconds = (ContinuousClock.now - t2).seconds
+            summary.updateSeconds += detail.updateSeconds
+            detail.newCost = newCost
+            let actual = cost - newCost
+            let gain = step.predictedDecrease > 0 ? actual / step.predictedDecrease : (actual > 0 ? 1 : -1)
+            detail.gainRatio = gain
+
+            if newCost.isFinite && (options.gaussNewton || gain > options.minGainRatio) {
+                detail.accepted = true
+                summary.acceptedSteps += 1
+                summary.iterationDetails.append(detail)
+                let relativeDecrease = actual / max(cost, .leastNormalMagnitude)
+                cost = newCost
+                needsLinearization = true
+                if !options.gaussNewton {
+                    let factor = 1 - pow3(2 * gain - 1)
+                    lambda = min(max(lambda * max(1.0 / 3.0, factor), options.minLambda), options.maxLambda)
+                    nu = 2
+                }
+                let floor = plan.lowest == .fp16 ? options.halfNoiseFloor : options.singleNoiseFloor
+                if plan.switching && plan.lowest < .fp64 && relativeDecrease < floor {
+                    _ = escalate("noiseFloor", iteration: summary.iterations)
+                    continue
+                }
+                if abs(relativeDecrease) < options.functionTolerance {
+                    summary.termination = .functionTolerance
+                    break
+                }
+            } else {
+                problem.state = saved
+                summary.iterationDetails.append(detail)
+                if escalate("rejectedStep", iteration: summary.iterations) { continue }
+                if options.gaussNewton {
+                    summary.termination = .noProgress
+                    break
+                }
+                lambda *= nu
+                nu *= 2
+                if lambda > options.maxLambda {
+                    summary.termination = .noProgress
+                    break
+                }
+            }
+        }
+        summary.symbolicAnalyses = stepSolver.symbolicAnalyses - analysesBefore
+        summary.linearSolver = stepSolver.linearSolverName(for: plan)
+        summary.finalCost = problem.cost(precision: .fp64)
+        summary.totalSeconds = elapsed()
+        return summary
+    }
+}
+
+private func pow3(_ x: Double) -> Double { x * x * x }
+
+/// Why an optimizer refused to run or stopped without a result.
+public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An option is out of range.
+    case invalidOption(String)
+    /// The cost at the initial state is NaN or infinite.
+    case nonFiniteCost
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let what): return "invalid option: \(what)"
+        case .nonFiniteCost: return "the cost at the initial state is not finite"
+        }
+    }
+}
+
+extension PrecisionPlan {
+    /// The plan with its lowest component raised one precision level — or, once nothing is
+    /// below fp32, the fp64 preset (direct fp64 solve) — and a description of the change;
+    /// `nil` when everything is already fp64.
+    public func escalated() -> (PrecisionPlan, (component: String, from: Precision, to: Precision))? {
+        var next = self
+        let lowest = self.lowest
+        guard lowest < .fp64 else { return nil }
+        if lowest == .fp16 {
+            for (path, name) in [
+                (\PrecisionPlan.triangularSolve, "triangularSolve"), (\PrecisionPlan.matrixVector, "matrixVector"),
+                (\PrecisionPlan.residual, "residual"), (\PrecisionPlan.vectors, "vectors"),
+            ] where next[keyPath: path] == .fp16 {
+                next[keyPath: path] = .fp32
+                return (next, (name, .fp16, .fp32))
+            }
+        }
+        next.residual = .fp64
+        next.matrixVector = .fp64
+        next.triangularSolve = .fp64
+        next.vectors = .fp64
+        return (next, ("linearSolver", lowest, .fp64))
+    }
+}

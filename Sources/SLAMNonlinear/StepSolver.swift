@@ -1,0 +1,78 @@
+import SLAMSparse
+
+/// What the optimizer needs of a nonlinear least-squares problem: its cost, a state it can
+/// snapshot and restore (to undo rejected steps), and the fp64 retraction x ← x ⊞ δ.
+public protocol LeastSquaresProblem {
+    /// A snapshot of every variable's value.
+    associatedtype State
+    /// The current values of the variables.
+    var state: State { get set }
+    /// Cost ½ Σ ρ(‖S e‖²) at the current state, residuals evaluated in `precision`.
+    func cost(precision: Precision) -> Double
+    /// x ← x ⊞ δ for the free variables, in fp64; δ is stacked in the problem's free-variable
+    /// order.
+    mutating func retract(by delta: [Double])
+}
+
+/// The gradient information of one linearization.
+public struct LinearizationResult: Sendable {
+    /// ‖Jᵀ r‖∞.
+    public var gradientMaxNorm: Double
+    /// fp16 casts that overflowed while preparing the linear system.
+    public var halfOverflows = 0
+    /// fp16 casts that flushed to zero or subnormal.
+    public var halfUnderflows = 0
+
+    /// Creates a result.
+    public init(gradientMaxNorm: Double, halfOverflows: Int = 0, halfUnderflows: Int = 0) {
+        self.gradientMaxNorm = gradientMaxNorm
+        self.halfOverflows = halfOverflows
+        self.halfUnderflows = halfUnderflows
+    }
+}
+
+/// A computed step δ for (JᵀJ + λ D) δ = −Jᵀ r and what it cost.
+public struct StepResult: Sendable {
+    /// The step, in the problem's free-variable order.
+    public var delta: [Double]
+    /// The model decrease m(0) − m(δ) = −gᵀδ − ½ ‖J δ‖², computed in fp64.
+    public var predictedDecrease: Double
+    /// Linear-solver iterations (1 for a direct solve).
+    public var iterations: Int
+    /// How the linear solve ended: `direct`, or a ``ConjugateGradient/Termination`` name.
+    public var termination: String
+    /// fp16 casts that overflowed during the solve (preconditioner, products).
+    public var halfOverflows = 0
+    /// fp16 casts that flushed to zero or subnormal during the solve.
+    public var halfUnderflows = 0
+    /// Diagonal shift the incomplete factorization needed, if it was (re)computed.
+    public var preconditionerShift: Double?
+    /// Whether a preconditioner was factored for this step.
+    public var factoredPreconditioner = false
+
+    /// Creates a result.
+    public init(delta: [Double], predictedDecrease: Double, iterations: Int, termination: String) {
+        self.delta = delta
+        self.predictedDecrease = predictedDecrease
+        self.iterations = iterations
+        self.termination = termination
+    }
+}
+
+/// The linear-algebra half of a trust-region iteration: linearize at the current state,
+/// then solve the damped normal equations for as many damping values as the optimizer tries.
+///
+/// Implementations own their workspaces and symbolic analyses, so reusing one step solver
+/// for repeated solves of the same structure skips that work.
+public protocol StepSolver {
+    /// The problem type this solver linearizes.
+    associatedtype Problem: LeastSquaresProblem
+    /// Name of the linear solver for a plan (`cholmod`, `pcg-ic`, ...).
+    func linearSolverName(for plan: PrecisionPlan) -> String
+    /// Symbolic analyses done since creation.
+    var symbolicAnalyses: Int { get }
+    /// Linearizes at the problem's current state with residuals in `plan.residual`.
+    mutating func linearize(_ problem: Problem, plan: PrecisionPlan) throws -> LinearizationResult
+    /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D = diag(JᵀJ) clamped.
+    mutating func solve(lambda: Double, plan: PrecisionPlan) throws -> StepResult
+}
