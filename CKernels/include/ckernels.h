@@ -1,3 +1,300 @@
+/*
+ * CKernels: the sparse hot loops of MixedSLAM in fp64, fp32 and fp16.
+ *
+ * Conventions (they hold for every function below unless its comment says otherwise):
+ * - Kernels trust their inputs (the Swift layer validates shapes, indices and finiteness)
+ *   and never allocate: the caller owns every buffer. Input and output buffers must not
+ *   overlap (`restrict`).
+ * - Sparse structures are CSR with int32 row pointers and column indices; block-CSR
+ *   (BSR) stores each B×B block as B² consecutive values, row-major inside the block.
+ * - `accumulate` = 0 computes y = op(A) x; non-zero computes y += op(A) x.
+ * - Value storage and arithmetic per suffix:
+ *     _f64  : values double,   vectors double, arithmetic fp64
+ *     _f32  : values float,    vectors float,  arithmetic fp32
+ *     _f16  : values _Float16, vectors float,  arithmetic fp32 (fp16 storage, F16C convert)
+ *     _f16n : values _Float16, vectors float,  arithmetic fp16 (every multiply-add rounds
+ *             to fp16; native on AVX512-FP16, emulated elsewhere)
+ * - `path` selects the instruction-set path (ck_path). CK_PATH_AUTO uses the active path
+ *   (see ck_set_path). A kernel called with a path the CPU lacks returns
+ *   CK_ERR_UNSUPPORTED_PATH and writes nothing.
+ * - Return value: CK_OK or a ck_status error code.
+ */
 #ifndef MIXEDSLAM_CKERNELS_H
 #define MIXEDSLAM_CKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ dispatch */
+
+/** Instruction-set path of the kernels. */
+typedef enum {
+    CK_PATH_AUTO = -1,      /**< the active path (best supported, or forced) */
+    CK_PATH_SCALAR = 0,     /**< portable C, any CPU */
+    CK_PATH_AVX2 = 1,       /**< x86-64 AVX2 + FMA + F16C */
+    CK_PATH_AVX512FP16 = 2  /**< x86-64 AVX512-FP16 (+F/BW/VL) with native fp16 FMA */
+} ck_path;
+
+/** Status codes returned by kernels and dispatch functions. */
+typedef enum {
+    CK_OK = 0,
+    CK_ERR_UNSUPPORTED_PATH = 1, /**< the requested path is not available on this CPU */
+    CK_ERR_BREAKDOWN = 2,        /**< a factorization met a non-positive pivot */
+    CK_ERR_ARGUMENT = 3          /**< an argument outside the documented range */
+} ck_status;
+
+/** Outcome of reading MIXEDSLAM_KERNEL_PATH when the dispatch table was initialized. */
+typedef enum {
+    CK_ENV_UNSET = 0,        /**< variable absent or empty: best path selected */
+    CK_ENV_APPLIED = 1,      /**< variable named a supported path, now active */
+    CK_ENV_UNSUPPORTED = 2,  /**< variable named a path this CPU lacks: best path kept */
+    CK_ENV_UNRECOGNIZED = 3  /**< variable is not scalar|avx2|avx512fp16: best path kept */
+} ck_env_status;
+
+/** 1 if this CPU (and this build) can run `path`, else 0. CK_PATH_AUTO gives 1. */
+int ck_path_supported(ck_path path);
+
+/** The fastest path this CPU supports (checked once with __builtin_cpu_supports). */
+ck_path ck_best_path(void);
+
+/** The path CK_PATH_AUTO resolves to: the best path, or the one forced by ck_set_path or by
+ *  the environment variable MIXEDSLAM_KERNEL_PATH=scalar|avx2|avx512fp16 (read once). */
+ck_path ck_active_path(void);
+
+/** Forces the active path. Returns CK_ERR_UNSUPPORTED_PATH (active path unchanged) when the
+ *  CPU lacks it; CK_PATH_AUTO restores the best path. Process-wide: tests that compare paths
+ *  should pass an explicit path to each kernel instead. */
+int ck_set_path(ck_path path);
+
+/** What the environment variable did at initialization (ck_env_status). */
+int ck_env_path_status(void);
+
+/** Static name of a path: "scalar", "avx2", "avx512fp16" (or "auto"). */
+const char *ck_path_name(ck_path path);
+
+/* ------------------------------------------------------------- CSR products */
+
+/** y (rows) = A x or += A x; A is rows×cols CSR, x has cols entries. */
+int ck_csr_mv_f64(ck_path path, int accumulate, int32_t rows, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const double *restrict val,
+                  const double *restrict x, double *restrict y);
+int ck_csr_mv_f32(ck_path path, int accumulate, int32_t rows, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const float *restrict val,
+                  const float *restrict x, float *restrict y);
+int ck_csr_mv_f16(ck_path path, int accumulate, int32_t rows, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const _Float16 *restrict val,
+                  const float *restrict x, float *restrict y);
+int ck_csr_mv_f16n(ck_path path, int accumulate, int32_t rows, const int32_t *restrict row_ptr,
+                   const int32_t *restrict col_idx, const _Float16 *restrict val,
+                   const float *restrict x, float *restrict y);
+
+/** y (cols) = Aᵀ x or += Aᵀ x; A is rows×cols CSR, x has rows entries. */
+int ck_csr_mtv_f64(ck_path path, int accumulate, int32_t rows, int32_t cols,
+                   const int32_t *restrict row_ptr, const int32_t *restrict col_idx,
+                   const double *restrict val, const double *restrict x, double *restrict y);
+int ck_csr_mtv_f32(ck_path path, int accumulate, int32_t rows, int32_t cols,
+                   const int32_t *restrict row_ptr, const int32_t *restrict col_idx,
+                   const float *restrict val, const float *restrict x, float *restrict y);
+int ck_csr_mtv_f16(ck_path path, int accumulate, int32_t rows, int32_t cols,
+                   const int32_t *restrict row_ptr, const int32_t *restrict col_idx,
+                   const _Float16 *restrict val, const float *restrict x, float *restrict y);
+int ck_csr_mtv_f16n(ck_path path, int accumulate, int32_t rows, int32_t cols,
+                    const int32_t *restrict row_ptr, const int32_t *restrict col_idx,
+                    const _Float16 *restrict val, const float *restrict x, float *restrict y);
+
+/* ------------------------------------------------------- block CSR products */
+
+/** y (B·brows) = A x or += A x; A is block CSR with B×B blocks (any B ≥ 1; B = 3 and 6
+ *  have dedicated code), brow_ptr has brows+1 entries, x has B·(block columns) entries. */
+int ck_bsr_mv_f64(ck_path path, int accumulate, int32_t B, int32_t brows,
+                  const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                  const double *restrict val, const double *restrict x, double *restrict y);
+int ck_bsr_mv_f32(ck_path path, int accumulate, int32_t B, int32_t brows,
+                  const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                  const float *restrict val, const float *restrict x, float *restrict y);
+int ck_bsr_mv_f16(ck_path path, int accumulate, int32_t B, int32_t brows,
+                  const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                  const _Float16 *restrict val, const float *restrict x, float *restrict y);
+int ck_bsr_mv_f16n(ck_path path, int accumulate, int32_t B, int32_t brows,
+                   const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                   const _Float16 *restrict val, const float *restrict x, float *restrict y);
+
+/** y (B·bcols) = Aᵀ x or += Aᵀ x; same storage as ck_bsr_mv, x has B·brows entries. */
+int ck_bsr_mtv_f64(ck_path path, int accumulate, int32_t B, int32_t brows, int32_t bcols,
+                   const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                   const double *restrict val, const double *restrict x, double *restrict y);
+int ck_bsr_mtv_f32(ck_path path, int accumulate, int32_t B, int32_t brows, int32_t bcols,
+                   const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                   const float *restrict val, const float *restrict x, float *restrict y);
+int ck_bsr_mtv_f16(ck_path path, int accumulate, int32_t B, int32_t brows, int32_t bcols,
+                   const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                   const _Float16 *restrict val, const float *restrict x, float *restrict y);
+int ck_bsr_mtv_f16n(ck_path path, int accumulate, int32_t B, int32_t brows, int32_t bcols,
+                    const int32_t *restrict brow_ptr, const int32_t *restrict bcol_idx,
+                    const _Float16 *restrict val, const float *restrict x, float *restrict y);
+
+/* ---------------------------------------------- bundle-adjustment Jacobian */
+
+/*
+ * BA Jacobian layout: observation k owns residual rows 2k, 2k+1 and 18 values
+ * blocks[18k ..< 18k+18] = the 2×9 row-major matrix [P_k | L_k], P_k the 2×6 block on pose
+ * pose_idx[k] and L_k the 2×3 block on landmark lm_idx[k]. The unknowns are split into
+ * pose parameters xp (6 per pose) and landmark parameters xl (3 per landmark).
+ */
+
+/** r (2·nobs) = J [xp; xl] or += ...: r_k = P_k xp[pose_k] + L_k xl[lm_k]. */
+int ck_ba_jp_f64(ck_path path, int accumulate, int32_t nobs, const int32_t *restrict pose_idx,
+                 const int32_t *restrict lm_idx, const double *restrict blocks,
+                 const double *restrict xp, const double *restrict xl, double *restrict r);
+int ck_ba_jp_f32(ck_path path, int accumulate, int32_t nobs, const int32_t *restrict pose_idx,
+                 const int32_t *restrict lm_idx, const float *restrict blocks,
+                 const float *restrict xp, const float *restrict xl, float *restrict r);
+int ck_ba_jp_f16(ck_path path, int accumulate, int32_t nobs, const int32_t *restrict pose_idx,
+                 const int32_t *restrict lm_idx, const _Float16 *restrict blocks,
+                 const float *restrict xp, const float *restrict xl, float *restrict r);
+int ck_ba_jp_f16n(ck_path path, int accumulate, int32_t nobs, const int32_t *restrict pose_idx,
+                  const int32_t *restrict lm_idx, const _Float16 *restrict blocks,
+                  const float *restrict xp, const float *restrict xl, float *restrict r);
+
+/** [gp (6·nposes); gl (3·nlms)] = Jᵀ q or += ...: gp[pose_k] += P_kᵀ q_k, gl[lm_k] += L_kᵀ q_k;
+ *  q has 2·nobs entries. */
+int ck_ba_jtq_f64(ck_path path, int accumulate, int32_t nobs, int32_t nposes, int32_t nlms,
+                  const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                  const double *restrict blocks, const double *restrict q,
+                  double *restrict gp, double *restrict gl);
+int ck_ba_jtq_f32(ck_path path, int accumulate, int32_t nobs, int32_t nposes, int32_t nlms,
+                  const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                  const float *restrict blocks, const float *restrict q,
+                  float *restrict gp, float *restrict gl);
+int ck_ba_jtq_f16(ck_path path, int accumulate, int32_t nobs, int32_t nposes, int32_t nlms,
+                  const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                  const _Float16 *restrict blocks, const float *restrict q,
+                  float *restrict gp, float *restrict gl);
+int ck_ba_jtq_f16n(ck_path path, int accumulate, int32_t nobs, int32_t nposes, int32_t nlms,
+                   const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                   const _Float16 *restrict blocks, const float *restrict q,
+                   float *restrict gp, float *restrict gl);
+
+/* ------------------------------------------------------ triangular solves */
+
+/*
+ * Scalar triangular factor: L = D + S, S strictly lower n×n CSR (col < row), D diagonal
+ * given by its inverse dinv (n entries, same storage type as the values).
+ * Block factor: L = D + S, S strictly lower block CSR (B×B blocks, bcol < brow), D block
+ * diagonal given by dinv (nb blocks of B×B, row-major): dinv[i] = D_i⁻¹ (lower triangular).
+ * b and y have n (resp. B·nb) entries and must not overlap.
+ */
+
+/** Solves L y = b (forward substitution). */
+int ck_trsv_l_f64(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const double *restrict val,
+                  const double *restrict dinv, const double *restrict b, double *restrict y);
+int ck_trsv_l_f32(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const float *restrict val,
+                  const float *restrict dinv, const float *restrict b, float *restrict y);
+int ck_trsv_l_f16(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                  const int32_t *restrict col_idx, const _Float16 *restrict val,
+                  const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+int ck_trsv_l_f16n(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                   const int32_t *restrict col_idx, const _Float16 *restrict val,
+                   const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+
+/** Solves Lᵀ y = b (backward substitution, column-oriented over the rows of L). */
+int ck_trsv_lt_f64(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                   const int32_t *restrict col_idx, const double *restrict val,
+                   const double *restrict dinv, const double *restrict b, double *restrict y);
+int ck_trsv_lt_f32(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                   const int32_t *restrict col_idx, const float *restrict val,
+                   const float *restrict dinv, const float *restrict b, float *restrict y);
+int ck_trsv_lt_f16(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                   const int32_t *restrict col_idx, const _Float16 *restrict val,
+                   const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+int ck_trsv_lt_f16n(ck_path path, int32_t n, const int32_t *restrict row_ptr,
+                    const int32_t *restrict col_idx, const _Float16 *restrict val,
+                    const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+
+/** Solves L y = b for a block factor (B×B blocks, B ≥ 1; 3 and 6 have dedicated code). */
+int ck_btrsv_l_f64(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                   const int32_t *restrict bcol_idx, const double *restrict val,
+                   const double *restrict dinv, const double *restrict b, double *restrict y);
+int ck_btrsv_l_f32(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                   const int32_t *restrict bcol_idx, const float *restrict val,
+                   const float *restrict dinv, const float *restrict b, float *restrict y);
+int ck_btrsv_l_f16(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                   const int32_t *restrict bcol_idx, const _Float16 *restrict val,
+                   const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+int ck_btrsv_l_f16n(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                    const int32_t *restrict bcol_idx, const _Float16 *restrict val,
+                    const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+
+/** Solves Lᵀ y = b for a block factor. */
+int ck_btrsv_lt_f64(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                    const int32_t *restrict bcol_idx, const double *restrict val,
+                    const double *restrict dinv, const double *restrict b, double *restrict y);
+int ck_btrsv_lt_f32(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                    const int32_t *restrict bcol_idx, const float *restrict val,
+                    const float *restrict dinv, const float *restrict b, float *restrict y);
+int ck_btrsv_lt_f16(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                    const int32_t *restrict bcol_idx, const _Float16 *restrict val,
+                    const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+int ck_btrsv_lt_f16n(ck_path path, int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                     const int32_t *restrict bcol_idx, const _Float16 *restrict val,
+                     const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
+
+/* -------------------------------------------------- incomplete Cholesky */
+
+/** IC(0), fp64: A + shift·I ≈ L Lᵀ on the pattern of the lower triangle of A.
+ *  Input: lower triangle of A (n×n CSR, col ≤ row, sorted, diagonal present and last in
+ *  each row), values a. Output: l (same pattern and length as a) holding L, diagonal
+ *  included. On a non-positive or non-finite pivot returns CK_ERR_BREAKDOWN and stores the
+ *  row in *breakdown_row (else -1); l is then partial. No workspace needed. */
+int ck_ichol0_csr(int32_t n, const int32_t *restrict row_ptr, const int32_t *restrict col_idx,
+                  const double *restrict a, double shift, double *restrict l,
+                  int32_t *restrict breakdown_row);
+
+/** Block IC(0), fp64, B×B blocks (1 ≤ B ≤ 8): A + shift·I ≈ L Lᵀ on the block pattern of the
+ *  lower block triangle of A (block CSR, bcol ≤ brow, sorted, diagonal block present and last
+ *  in each block row). Diagonal blocks of the output are lower-triangular Cholesky factors
+ *  (their upper part is stored as 0). Breakdown as in ck_ichol0_csr (block row index). */
+int ck_ichol0_bsr(int32_t B, int32_t nb, const int32_t *restrict brow_ptr,
+                  const int32_t *restrict bcol_idx, const double *restrict a, double shift,
+                  double *restrict l, int32_t *restrict breakdown_row);
+
+/* ------------------------------------------------------------- conversion */
+
+/** Counts of one narrowing conversion. */
+typedef struct {
+    int64_t overflow; /**< finite inputs that became ±inf */
+    int64_t flushed;  /**< non-zero inputs that became zero or subnormal */
+} ck_convert_counts;
+
+/** dst[i] = fp16(src[i]) (round to nearest even), n values; counts are added to *counts. */
+int ck_convert_f32_to_f16(ck_path path, int64_t n, const float *restrict src,
+                          _Float16 *restrict dst, ck_convert_counts *restrict counts);
+/** dst[i] = fp16(src[i]) with a single rounding from fp64; counts added to *counts. */
+int ck_convert_f64_to_f16(ck_path path, int64_t n, const double *restrict src,
+                          _Float16 *restrict dst, ck_convert_counts *restrict counts);
+/** dst[i] = fp32(src[i]); counts added to *counts. */
+int ck_convert_f64_to_f32(ck_path path, int64_t n, const double *restrict src,
+                          float *restrict dst, ck_convert_counts *restrict counts);
+/** dst[i] = fp32(src[i]) (exact). */
+int ck_convert_f16_to_f32(ck_path path, int64_t n, const _Float16 *restrict src,
+                          float *restrict dst);
+
+/* --------------------------------------------------------- fp32 vector ops */
+
+/** Returns Σ x[i] y[i] over n entries, fp32 arithmetic with 8-way (lane) partial sums. */
+float ck_dot_f32(ck_path path, int64_t n, const float *restrict x, const float *restrict y);
+/** y[i] += a x[i] for n entries. */
+int ck_axpy_f32(ck_path path, int64_t n, float a, const float *restrict x, float *restrict y);
+/** y[i] = x[i] + b y[i] for n entries (CG search-direction update). */
+int ck_xpby_f32(ck_path path, int64_t n, const float *restrict x, float b, float *restrict y);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif

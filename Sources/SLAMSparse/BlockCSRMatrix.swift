@@ -64,3 +64,91 @@ public struct BlockCSRMatrix<Scalar: SparseScalar>: Sendable {
         self.values = values
     }
 }
+
+extension BlockCSRMatrix {
+    /// Creates a matrix from parts the caller has already validated (conversions, factors).
+    init(unchecked blockSize: Int, _ blockRowCount: Int, _ blockColumnCount: Int,
+         _ blockRowPointers: [Int32], _ blockColumnIndices: [Int32], _ values: [Scalar]) {
+        self.blockSize = blockSize
+        self.blockRowCount = blockRowCount
+        self.blockColumnCount = blockColumnCount
+        self.blockRowPointers = blockRowPointers
+        self.blockColumnIndices = blockColumnIndices
+        self.values = values
+    }
+
+    /// y = A x, or y += A x when `accumulate` is true.
+    ///
+    /// Allocation-free: `y` is written in place and must already have `rowCount` entries.
+    /// Block sizes 3 and 6 (SE(2)/SE(3) poses) run dedicated unrolled kernels.
+    /// - Throws: ``SparseError/dimensionMismatch(expected:actual:)`` for wrong vector lengths,
+    ///   ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot run here.
+    public func multiply(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
+        options: KernelOptions = KernelOptions()
+    ) throws(SparseError) {
+        try product(x, into: &y, transposed: false, accumulate: accumulate, options: options)
+    }
+
+    /// y = Aᵀ x, or y += Aᵀ x when `accumulate` is true (`x` has `rowCount` entries, `y` has
+    /// `columnCount`). Same errors as ``multiply(_:into:accumulate:options:)``.
+    public func multiplyTransposed(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
+        options: KernelOptions = KernelOptions()
+    ) throws(SparseError) {
+        try product(x, into: &y, transposed: true, accumulate: accumulate, options: options)
+    }
+
+    private func product(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], transposed: Bool,
+        accumulate: Bool, options: KernelOptions
+    ) throws(SparseError) {
+        let (inCount, outCount) = transposed ? (rowCount, columnCount) : (columnCount, rowCount)
+        guard x.count == inCount else { throw .dimensionMismatch(expected: inCount, actual: x.count) }
+        guard y.count == outCount else { throw .dimensionMismatch(expected: outCount, actual: y.count) }
+        let status = blockRowPointers.withUnsafeBufferPointer { rp in
+            blockColumnIndices.withUnsafeBufferPointer { ci in
+                values.withUnsafeBytes { v in
+                    x.withUnsafeBytes { xb in
+                        y.withUnsafeMutableBytes { yb in
+                            KernelBridge.bsr(
+                                Scalar.self, transposed: transposed, accumulate: accumulate,
+                                blockSize: blockSize, blockRows: blockRowCount,
+                                blockColumns: blockColumnCount, rowPointers: rp.baseAddress,
+                                columnIndices: ci.baseAddress, values: v.baseAddress,
+                                x: xb.baseAddress, y: yb.baseAddress, options: options)
+                        }
+                    }
+                }
+            }
+        }
+        try KernelBridge.check(status, options)
+    }
+
+    /// The same matrix with values stored as `T`, and what the narrowing did.
+    ///
+    /// - Throws: ``SparseError/conversionOverflow(_:)`` when a value exceeds `T`'s range.
+    public func converted<T: SparseScalar>(
+        to type: T.Type, path: KernelPath? = nil
+    ) throws(SparseError) -> (matrix: BlockCSRMatrix<T>, report: ConversionReport) {
+        let (converted, report) = try PrecisionConversion.convert(values, to: type, path: path)
+        return (BlockCSRMatrix<T>(
+            unchecked: blockSize, blockRowCount, blockColumnCount, blockRowPointers,
+            blockColumnIndices, converted), report)
+    }
+
+    /// The matrix as a dense row-major array (tests and small problems only).
+    public func dense() -> [[Double]] {
+        var result = Array(repeating: Array(repeating: 0.0, count: columnCount), count: rowCount)
+        let b = blockSize
+        for i in 0..<blockRowCount {
+            for k in Int(blockRowPointers[i])..<Int(blockRowPointers[i + 1]) {
+                let j = Int(blockColumnIndices[k])
+                for r in 0..<b {
+                    for c in 0..<b { result[i * b + r][j * b + c] = Double(values[k * b * b + r * b + c]) }
+                }
+            }
+        }
+        return result
+    }
+}

@@ -101,3 +101,71 @@ public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
         return result
     }
 }
+
+extension CSRMatrix {
+    /// Creates a matrix from parts the caller has already validated (conversions, factors).
+    init(unchecked rowCount: Int, _ columnCount: Int, _ rowPointers: [Int32], _ columnIndices: [Int32], _ values: [Scalar]) {
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.rowPointers = rowPointers
+        self.columnIndices = columnIndices
+        self.values = values
+    }
+
+    /// y = A x, or y += A x when `accumulate` is true.
+    ///
+    /// Allocation-free: `y` is written in place and must already have `rowCount` entries.
+    /// - Throws: ``SparseError/dimensionMismatch(expected:actual:)`` for wrong vector lengths,
+    ///   ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot run here.
+    public func multiply(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
+        options: KernelOptions = KernelOptions()
+    ) throws(SparseError) {
+        try product(x, into: &y, transposed: false, accumulate: accumulate, options: options)
+    }
+
+    /// y = Aᵀ x, or y += Aᵀ x when `accumulate` is true (`x` has `rowCount` entries, `y` has
+    /// `columnCount`). Same errors as ``multiply(_:into:accumulate:options:)``.
+    public func multiplyTransposed(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
+        options: KernelOptions = KernelOptions()
+    ) throws(SparseError) {
+        try product(x, into: &y, transposed: true, accumulate: accumulate, options: options)
+    }
+
+    private func product(
+        _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], transposed: Bool,
+        accumulate: Bool, options: KernelOptions
+    ) throws(SparseError) {
+        let (inCount, outCount) = transposed ? (rowCount, columnCount) : (columnCount, rowCount)
+        guard x.count == inCount else { throw .dimensionMismatch(expected: inCount, actual: x.count) }
+        guard y.count == outCount else { throw .dimensionMismatch(expected: outCount, actual: y.count) }
+        let status = rowPointers.withUnsafeBufferPointer { rp in
+            columnIndices.withUnsafeBufferPointer { ci in
+                values.withUnsafeBytes { v in
+                    x.withUnsafeBytes { xb in
+                        y.withUnsafeMutableBytes { yb in
+                            KernelBridge.csr(
+                                Scalar.self, transposed: transposed, accumulate: accumulate,
+                                rows: rowCount, columns: columnCount, rowPointers: rp.baseAddress,
+                                columnIndices: ci.baseAddress, values: v.baseAddress,
+                                x: xb.baseAddress, y: yb.baseAddress, options: options)
+                        }
+                    }
+                }
+            }
+        }
+        try KernelBridge.check(status, options)
+    }
+
+    /// The same matrix with values stored as `T`, and what the narrowing did.
+    ///
+    /// - Throws: ``SparseError/conversionOverflow(_:)`` when a value exceeds `T`'s range
+    ///   (scale the matrix first, or keep a wider precision).
+    public func converted<T: SparseScalar>(
+        to type: T.Type, path: KernelPath? = nil
+    ) throws(SparseError) -> (matrix: CSRMatrix<T>, report: ConversionReport) {
+        let (converted, report) = try PrecisionConversion.convert(values, to: type, path: path)
+        return (CSRMatrix<T>(unchecked: rowCount, columnCount, rowPointers, columnIndices, converted), report)
+    }
+}

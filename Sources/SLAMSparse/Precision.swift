@@ -47,19 +47,29 @@ public enum Precision: String, Sendable, Codable, CaseIterable, Comparable, Cust
 public protocol SparseScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
     /// The precision this type stores.
     static var precision: Precision { get }
+    /// The element type of the vectors kernels multiply this storage with: `Double` for
+    /// `Double` storage, `Float` for `Float` and `Float16` storage (fp16 is storage only;
+    /// vectors stay fp32 so CG recurrences keep their accuracy).
+    associatedtype VectorScalar: SparseScalar
 }
 
 extension Float16: SparseScalar {
     /// ``Precision/fp16``.
     public static var precision: Precision { .fp16 }
+    /// fp16 matrices multiply fp32 vectors.
+    public typealias VectorScalar = Float
 }
 
 extension Float: SparseScalar {
     /// ``Precision/fp32``.
     public static var precision: Precision { .fp32 }
+    /// fp32 matrices multiply fp32 vectors.
+    public typealias VectorScalar = Float
 }
 
 extension Double: SparseScalar {
     /// ``Precision/fp64``.
     public static var precision: Precision { .fp64 }
+    /// fp64 matrices multiply fp64 vectors.
+    public typealias VectorScalar = Double
 }

@@ -12,6 +12,14 @@ public enum SparseError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFinite(index: Int)
     /// A vector passed to a product or solve has the wrong length.
     case dimensionMismatch(expected: Int, actual: Int)
+    /// A kernel path was requested that this CPU cannot run.
+    case unsupportedKernelPath(String)
+    /// A narrowing conversion produced ±inf; the report says how many values overflowed.
+    case conversionOverflow(ConversionReport)
+    /// A value is outside what the operation accepts (explained in the message).
+    case invalidArgument(String)
+    /// A factorization met a non-positive pivot in `row` even with the largest shift tried.
+    case factorizationBreakdown(row: Int, shift: Double)
 
     public var description: String {
         switch self {
@@ -21,6 +29,11 @@ public enum SparseError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsortedIndices(let row): return "column indices of row \(row) are not strictly increasing"
         case .nonFinite(let index): return "stored value \(index) is NaN or infinite"
         case .dimensionMismatch(let expected, let actual): return "vector length \(actual), expected \(expected)"
+        case .unsupportedKernelPath(let path): return "kernel path \(path) is not supported on this CPU"
+        case .conversionOverflow(let report): return "conversion overflowed: \(report)"
+        case .invalidArgument(let what): return "invalid argument: \(what)"
+        case .factorizationBreakdown(let row, let shift):
+            return "factorization broke down at row \(row) with diagonal shift \(shift)"
         }
     }
 }

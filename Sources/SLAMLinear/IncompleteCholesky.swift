@@ -1,0 +1,320 @@
+import CKernels
+import SLAMSparse
+
+/// A static incomplete-Cholesky preconditioner M = A ≈ Pᵀ S⁻¹ L Lᵀ S⁻¹ P, scalar or block IC(0).
+///
+/// Built once per problem and applied in every CG iteration. The factor keeps the sparsity
+/// pattern of the lower triangle of the (permuted) matrix, so its cost and memory are known in
+/// advance. Before factoring, the matrix is symmetrically permuted with the caller's ordering
+/// (the caller computes AMD with SuiteSparse) and Jacobi scaled to unit diagonal, so factor
+/// entries stay bounded and fp16 storage does not overflow. A non-positive pivot is repaired
+/// by factoring Ã + α I with a growing shift α (Manteuffel's shifted IC), and α is reported.
+public struct IncompleteCholesky: Sendable {
+    /// Factorization choices with documented defaults.
+    public struct Options: Sendable, Equatable {
+        /// Storage of the factor: fp16, fp32 (default) or fp64. Vectors in ``apply(_:into:)``
+        /// are fp32 whatever the storage.
+        public var storage: Precision
+        /// Shift of the first attempt (0: plain IC(0) of the scaled matrix).
+        public var initialShift: Double
+        /// First non-zero shift tried after a breakdown (the scaled diagonal is 1, so this is
+        /// relative); default 1e-3.
+        public var firstRetryShift: Double
+        /// Factor by which the shift grows on each further breakdown; default 2.
+        public var shiftGrowth: Double
+        /// Attempts before giving up with ``SparseError/factorizationBreakdown(row:shift:)``;
+        /// default 30 (the shift then exceeds the unit diagonal, which always factors).
+        public var maximumAttempts: Int
+        /// Kernel path and fp16 arithmetic for the triangular solves.
+        public var kernel: KernelOptions
+
+        /// Creates options; see each property for its default.
+        public init(
+            storage: Precision = .fp32, initialShift: Double = 0, firstRetryShift: Double = 1e-3,
+            shiftGrowth: Double = 2, maximumAttempts: Int = 30, kernel: KernelOptions = KernelOptions()
+        ) {
+            self.storage = storage
+            self.initialShift = initialShift
+            self.firstRetryShift = firstRetryShift
+            self.shiftGrowth = shiftGrowth
+            self.maximumAttempts = maximumAttempts
+            self.kernel = kernel
+        }
+    }
+
+    /// The factor in its storage precision.
+    public enum Factor: Sendable {
+        /// fp16 storage.
+        case fp16(TriangularFactor<Float16>)
+        /// fp32 storage.
+        case fp32(TriangularFactor<Float>)
+        /// fp64 storage (vectors are converted to fp64 inside ``apply(_:into:)``).
+        case fp64(TriangularFactor<Double>)
+    }
+
+    /// The triangular factor L of the permuted, scaled matrix.
+    public let factor: Factor
+    /// Options the factor was built with.
+    public let options: Options
+    /// Shift α of the successful attempt (Ã + α I = L Lᵀ on the pattern); 0 without breakdown.
+    public let shift: Double
+    /// Factorizations attempted (1 without breakdown).
+    public let attempts: Int
+    /// What casting the fp64 factor to its storage precision did.
+    public let conversionReport: ConversionReport
+    /// Scalar dimension n.
+    public let dimension: Int
+    /// Block side (1 for a scalar factor).
+    public let blockSize: Int
+    /// `permutation[i]` is the original index of permuted scalar row i (identity if none given).
+    public let permutation: [Int32]
+    /// Jacobi scale of permuted row i: 1/√(a_ii).
+    public let scale: [Float]
+
+    private var permuted: [Float]
+    private var intermediate: [Float]
+    private var wideIn: [Double]
+    private var wideOut: [Double]
+
+    /// Factors a symmetric positive (semi)definite CSR matrix.
+    ///
+    /// Only the lower triangle (column ≤ row) is read, so either the full symmetric matrix or
+    /// its lower triangle may be passed; the diagonal must be present and positive.
+    /// - Parameters:
+    ///   - permutation: optional symmetric ordering, `permutation[new] = old` (e.g. AMD).
+    /// - Throws: ``SparseError`` for a non-square matrix, a missing or non-positive diagonal,
+    ///   an invalid permutation, a breakdown after ``Options/maximumAttempts`` shifts, or an
+    ///   fp16 overflow of the factor.
+    public init(
+        matrix: CSRMatrix<Double>, permutation: [Int32]? = nil, options: Options = Options()
+    ) throws(SparseError) {
+        guard matrix.rowCount == matrix.columnCount else {
+            throw .shapeMismatch("incomplete Cholesky needs a square matrix, got \(matrix.rowCount)×\(matrix.columnCount)")
+        }
+        try self.init(
+            blockSize: 1, blockCount: matrix.rowCount, rowPointers: matrix.rowPointers,
+            columnIndices: matrix.columnIndices, values: matrix.values, permutation: permutation,
+            options: options)
+    }
+
+    /// Factors a symmetric positive (semi)definite block-CSR matrix with block IC(0).
+    ///
+    /// Only blocks with block column ≤ block row are read (full matrix or lower block
+    /// triangle); diagonal blocks must be present with positive diagonal entries. Block sizes
+    /// 1 to 8 are supported. `permutation` permutes *blocks*: `permutation[new] = old`.
+    /// - Throws: as ``init(matrix:permutation:options:)``.
+    public init(
+        matrix: BlockCSRMatrix<Double>, permutation: [Int32]? = nil, options: Options = Options()
+    ) throws(SparseError) {
+        guard matrix.blockRowCount == matrix.blockColumnCount else {
+            throw .shapeMismatch("block incomplete Cholesky needs a square matrix, got \(matrix.blockRowCount)×\(matrix.blockColumnCount) blocks")
+        }
+        guard (1...8).contains(matrix.blockSize) else {
+            throw .invalidArgument("block size \(matrix.blockSize) outside 1...8")
+        }
+        try self.init(
+            blockSize: matrix.blockSize, blockCount: matrix.blockRowCount,
+            rowPointers: matrix.blockRowPointers, columnIndices: matrix.blockColumnIndices,
+            values: matrix.values, permutation: permutation, options: options)
+    }
+
+    private init(
+        blockSize b: Int, blockCount nb: Int, rowPointers: [Int32], columnIndices: [Int32],
+        values: [Double], permutation blockPermutation: [Int32]?, options: Options
+    ) throws(SparseError) {
+        guard options.maximumAttempts >= 1, options.shiftGrowth > 1, options.firstRetryShift > 0,
+              options.initialShift >= 0
+        else { throw .invalidArgument("shift options \(options)") }
+        let bb = b * b
+        let order = blockPermutation ?? (0..<nb).map { Int32($0) }
+        guard order.count == nb else { throw .dimensionMismatch(expected: nb, actual: order.count) }
+        var inverse = [Int32](repeating: -1, count: nb)
+        for (new, old) in order.enumerated() {
+            guard old >= 0, Int(old) < nb, inverse[Int(old)] < 0 else {
+                throw .invalidArgument("permutation is not a bijection of 0..<\(nb) (entry \(new) = \(old))")
+            }
+            inverse[Int(old)] = Int32(new)
+        }
+
+        // Lower block triangle of P A Pᵀ: each stored block (r, c) with c ≤ r lands at
+        // (max, min) of the new indices, transposed when the ordering swaps the two.
+        var counts = [Int32](repeating: 0, count: nb + 1)
+        for r in 0..<nb {
+            for k in Int(rowPointers[r])..<Int(rowPointers[r + 1]) where Int(columnIndices[k]) <= r {
+                let i = Int(inverse[r]), j = Int(inverse[Int(columnIndices[k])])
+                counts[max(i, j) + 1] += 1
+            }
+        }
+        for i in 0..<nb { counts[i + 1] += counts[i] }
+        let lowerCount = Int(counts[nb])
+        var next = counts
+        var entryRow = [Int32](repeating: 0, count: lowerCount)
+        var entryColumn = [Int32](repeating: 0, count: lowerCount)
+        var entrySource = [Int](repeating: 0, count: lowerCount)
+        var entryTransposed = [Bool](repeating: false, count: lowerCount)
+        for r in 0..<nb {
+            for k in Int(rowPointers[r])..<Int(rowPointers[r + 1]) where Int(columnIndices[k]) <= r {
+                let i = Int(inverse[r]), j = Int(inverse[Int(columnIndices[k])])
+                let slot = Int(next[max(i, j)])
+                next[max(i, j)] += 1
+                entryRow[slot] = Int32(max(i, j))
+                entryColumn[slot] = Int32(min(i, j))
+                entrySource[slot] = k
+                entryTransposed[slot] = i < j
+            }
+        }
+        var lowerColumns = [Int32](repeating: 0, count: lowerCount)
+        var lowerValues = [Double](repeating: 0, count: lowerCount * bb)
+        for i in 0..<nb {
+            let range = Int(counts[i])..<Int(counts[i + 1])
+            let sorted = range.sorted { entryColumn[$0] < entryColumn[$1] }
+            guard let last = sorted.last, Int(entryColumn[last]) == i else {
+                throw .invalidArgument("diagonal block \(order[i]) is missing")
+            }
+            for (offset, slot) in sorted.enumerated() {
+                let dst = range.lowerBound + offset
+                lowerColumns[dst] = entryColumn[slot]
+                let src = entrySource[slot] * bb
+                for r in 0..<b {
+                    for c in 0..<b {
+                        lowerValues[dst * bb + r * b + c] =
+                            entryTransposed[slot] ? values[src + c * b + r] : values[src + r * b + c]
+                    }
+                }
+            }
+        }
+
+        // Jacobi scaling to unit diagonal.
+        let n = nb * b
+        var scale64 = [Double](repeating: 0, count: n)
+        for i in 0..<nb {
+            let diagonal = Int(counts[i + 1]) - 1
+            for r in 0..<b {
+                let a = lowerValues[diagonal * bb + r * b + r]
+                guard a > 0, a.isFinite else {
+                    throw .invalidArgument("diagonal entry \(Int(order[i]) * b + r) is \(a), not positive")
+                }
+                scale64[i * b + r] = 1 / a.squareRoot()
+            }
+        }
+        for i in 0..<nb {
+            for k in Int(counts[i])..<Int(counts[i + 1]) {
+                let j = Int(lowerColumns[k])
+                for r in 0..<b {
+                    for c in 0..<b { lowerValues[k * bb + r * b + c] *= scale64[i * b + r] * scale64[j * b + c] }
+                }
+            }
+        }
+
+        // IC(0) with shift retries.
+        var l = [Double](repeating: 0, count: lowerValues.count)
+        var shift = options.initialShift
+        var attempts = 0
+        var breakdownRow: Int32 = -1
+        while true {
+            attempts += 1
+            let status: Int32 = counts.withUnsafeBufferPointer { rp in
+                lowerColumns.withUnsafeBufferPointer { ci in
+                    lowerValues.withUnsafeBufferPointer { a in
+                        l.withUnsafeMutableBufferPointer { out in
+                            b == 1
+                                ? ck_ichol0_csr(Int32(nb), rp.baseAddress, ci.baseAddress, a.baseAddress, shift, out.baseAddress, &breakdownRow)
+                                : ck_ichol0_bsr(Int32(b), Int32(nb), rp.baseAddress, ci.baseAddress, a.baseAddress, shift, out.baseAddress, &breakdownRow)
+                        }
+                    }
+                }
+            }
+            if status == Int32(CK_OK.rawValue) { break }
+            guard status == Int32(CK_ERR_BREAKDOWN.rawValue), attempts < options.maximumAttempts else {
+                throw .factorizationBreakdown(row: Int(order[max(0, Int(breakdownRow))]), shift: shift)
+            }
+            shift = shift == 0 ? options.firstRetryShift : shift * options.shiftGrowth
+        }
+
+        // Split L into strictly lower S and inverted diagonal blocks.
+        var strictPointers = [Int32](repeating: 0, count: nb + 1)
+        var strictColumns: [Int32] = []
+        var strictValues: [Double] = []
+        strictColumns.reserveCapacity(lowerCount - nb)
+        strictValues.reserveCapacity((lowerCount - nb) * bb)
+        var inverseDiagonal = [Double](repeating: 0, count: nb * bb)
+        for i in 0..<nb {
+            let diagonal = Int(counts[i + 1]) - 1
+            for k in Int(counts[i])..<diagonal {
+                strictColumns.append(lowerColumns[k])
+                strictValues.append(contentsOf: l[(k * bb)..<((k + 1) * bb)])
+            }
+            strictPointers[i + 1] = Int32(strictColumns.count)
+            // Inverse of the lower-triangular diagonal block by forward substitution.
+            for c in 0..<b {
+                for r in c..<b {
+                    var v = r == c ? 1.0 : 0.0
+                    for t in c..<r { v -= l[diagonal * bb + r * b + t] * inverseDiagonal[i * bb + t * b + c] }
+                    inverseDiagonal[i * bb + r * b + c] = v / l[diagonal * bb + r * b + r]
+                }
+            }
+        }
+        let wide = try TriangularFactor<Double>(
+            blockSize: b, blockCount: nb, rowPointers: strictPointers, columnIndices: strictColumns,
+            values: strictValues, inverseDiagonal: inverseDiagonal)
+        let factor: Factor
+        let report: ConversionReport
+        switch options.storage {
+        case .fp16:
+            let (f, r) = try wide.converted(to: Float16.self, path: options.kernel.path)
+            factor = .fp16(f)
+            report = r
+        case .fp32:
+            let (f, r) = try wide.converted(to: Float.self, path: options.kernel.path)
+            factor = .fp32(f)
+            report = r
+        case .fp64:
+            factor = .fp64(wide)
+            report = ConversionReport(valueCount: wide.storedValueCount)
+        }
+
+        var fullPermutation = [Int32](repeating: 0, count: n)
+        for i in 0..<nb {
+            for r in 0..<b { fullPermutation[i * b + r] = order[i] * Int32(b) + Int32(r) }
+        }
+        self.factor = factor
+        self.options = options
+        self.shift = shift
+        self.attempts = attempts
+        self.conversionReport = report
+        self.dimension = n
+        self.blockSize = b
+        self.permutation = fullPermutation
+        self.scale = scale64.map { Float($0) }
+        self.permuted = [Float](repeating: 0, count: n)
+        self.intermediate = [Float](repeating: 0, count: n)
+        let wideCount = options.storage == .fp64 ? n : 0
+        self.wideIn = [Double](repeating: 0, count: wideCount)
+        self.wideOut = [Double](repeating: 0, count: wideCount)
+    }
+
+    /// z = M⁻¹ r = Pᵀ S (L Lᵀ)⁻¹ S P r: the two triangular solves in the factor's precision,
+    /// fp32 vectors. Uses internal workspace, so it is allocation-free (hence `mutating`).
+    /// - Throws: ``SparseError/dimensionMismatch(expected:actual:)``,
+    ///   ``SparseError/unsupportedKernelPath(_:)``.
+    public mutating func apply(_ r: [Float], into z: inout [Float]) throws(SparseError) {
+        guard r.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: r.count) }
+        guard z.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: z.count) }
+        let kernel = options.kernel
+        for i in 0..<dimension { permuted[i] = scale[i] * r[Int(permutation[i])] }
+        switch factor {
+        case .fp16(let f):
+            try f.solveLower(permuted, into: &intermediate, options: kernel)
+            try f.solveLowerTransposed(intermediate, into: &permuted, options: kernel)
+        case .fp32(let f):
+            try f.solveLower(permuted, into: &intermediate, options: kernel)
+            try f.solveLowerTransposed(intermediate, into: &permuted, options: kernel)
+        case .fp64(let f):
+            for i in 0..<dimension { wideIn[i] = Double(permuted[i]) }
+            try f.solveLower(wideIn, into: &wideOut, options: kernel)
+            try f.solveLowerTransposed(wideOut, into: &wideIn, options: kernel)
+            for i in 0..<dimension { permuted[i] = Float(wideIn[i]) }
+        }
+        for i in 0..<dimension { z[Int(permutation[i])] = scale[i] * permuted[i] }
+    }
+}
