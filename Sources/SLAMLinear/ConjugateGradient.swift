@@ -4,9 +4,9 @@
 /// Rounding makes the recursively updated residual drift from the true one, so every
 /// ``Options/residualReplacementInterval`` iterations the true residual b − A x is recomputed.
 /// Workspace is allocated once per dimension and reused across solves.
-public struct ConjugateGradient {
+public struct ConjugateGradient: Sendable {
     /// When to stop.
-    public struct Options: Sendable, Equatable {
+    public struct Options: Sendable, Equatable, Codable {
         /// Stop when ‖r‖ ≤ relativeTolerance · ‖b‖ (the inexact-Newton forcing term). Default 1e-6.
         public var relativeTolerance: Double = 1e-6
         /// Hard iteration limit. Default 500.
@@ -39,8 +39,7 @@ public struct ConjugateGradient {
     public struct Report: Sendable, Equatable {
         /// Iterations run.
         public var iterations = 0
-        /// ‖b − A x‖ / ‖b‖ of the returned x, by the recursive residual (true residual
-        /// after a replacement).
+        /// ‖b − A x‖ / ‖b‖ of the returned x (recursive residual; true after a replacement).
         public var relativeResidual = 0.0
         /// Number of true-residual recomputations.
         public var residualReplacements = 0
@@ -58,11 +57,12 @@ public struct ConjugateGradient {
     /// Creates a solver with the given options.
     public init(options: Options = Options()) { self.options = options }
 
-    /// Solves A x = b starting from x = 0. `x` is resized to the dimension. On indefiniteness or
-    /// a non-finite value the last finite iterate is returned (zero if there is none).
-    public mutating func solve(
-        _ a: some LinearOperator, preconditioner m: some Preconditioner, rhs b: [Float], solution x: inout [Float]
-    ) -> Report {
+    /// Solves A x = b starting from x = 0; `x` is resized to the dimension. On indefiniteness
+    /// or a non-finite value the last finite iterate is returned (zero if there is none).
+    /// Errors thrown by the operator or preconditioner propagate.
+    public mutating func solve<A: LinearOperator, M: Preconditioner>(
+        _ a: inout A, preconditioner m: inout M, rhs b: [Float], solution x: inout [Float]
+    ) throws -> Report {
         let n = a.dimension
         precondition(b.count == n && m.dimension == n, "ConjugateGradient: dimension mismatch")
         if r.count != n {
@@ -73,43 +73,16 @@ public struct ConjugateGradient {
         }
         x = [Float](repeating: 0, count: n)
         var report = Report()
-        let options = self.options
-        return b.withUnsafeBufferPointer { b in
-            x.withUnsafeMutableBufferPointer { x in
-                r.withUnsafeMutableBufferPointer { r in
-                    z.withUnsafeMutableBufferPointer { z in
-                        p.withUnsafeMutableBufferPointer { p in
-                            q.withUnsafeMutableBufferPointer { q in
-                                Self.iterate(
-                                    a, m, b, x, r, z, p, q, options, &report)
-                                return report
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // swiftlint:disable:next function_parameter_count
-    private static func iterate(
-        _ a: some LinearOperator, _ m: some Preconditioner,
-        _ b: UnsafeBufferPointer<Float>, _ x: UnsafeMutableBufferPointer<Float>,
-        _ r: UnsafeMutableBufferPointer<Float>, _ z: UnsafeMutableBufferPointer<Float>,
-        _ p: UnsafeMutableBufferPointer<Float>, _ q: UnsafeMutableBufferPointer<Float>,
-        _ options: Options, _ report: inout Report
-    ) {
-        let n = b.count
         for k in 0..<n { r[k] = b[k] }
-        let normB = Double(VectorMath.dot(b, b)).squareRoot()
+        let normB = Double(dot(b, b)).squareRoot()
         guard normB > 0, normB.isFinite else {
             report.termination = normB == 0 ? .converged : .nonFinite
-            return
+            return report
         }
         let target = options.relativeTolerance * normB
-        m.apply(UnsafeBufferPointer(r), into: z)
+        try m.apply(r, into: &z)
         for k in 0..<n { p[k] = z[k] }
-        var rz = VectorMath.dot(UnsafeBufferPointer(r), UnsafeBufferPointer(z))
+        var rz = dot(r, z)
         var residualNorm = normB
         var bestNorm = normB
         var bestIteration = 0
@@ -119,8 +92,8 @@ public struct ConjugateGradient {
                 report.termination = .converged
                 break
             }
-            a.apply(UnsafeBufferPointer(p), into: q)
-            let pq = VectorMath.dot(UnsafeBufferPointer(p), UnsafeBufferPointer(q))
+            try a.apply(p, into: &q)
+            let pq = dot(p, q)
             guard pq.isFinite, rz.isFinite else {
                 report.termination = .nonFinite
                 break
@@ -130,18 +103,18 @@ public struct ConjugateGradient {
                 break
             }
             let alpha = rz / pq
-            VectorMath.axpy(alpha, UnsafeBufferPointer(p), x)
+            axpy(alpha, p, &x)
             report.iterations += 1
             if report.iterations % options.residualReplacementInterval == 0 {
-                a.apply(UnsafeBufferPointer(x), into: q)
+                try a.apply(x, into: &q)
                 for k in 0..<n { r[k] = b[k] - q[k] }
                 report.residualReplacements += 1
             } else {
-                VectorMath.axpy(-alpha, UnsafeBufferPointer(q), r)
+                axpy(-alpha, q, &r)
             }
-            residualNorm = Double(VectorMath.dot(UnsafeBufferPointer(r), UnsafeBufferPointer(r))).squareRoot()
+            residualNorm = Double(dot(r, r)).squareRoot()
             guard residualNorm.isFinite else {
-                VectorMath.axpy(-alpha, UnsafeBufferPointer(p), x)
+                axpy(-alpha, p, &x)
                 report.iterations -= 1
                 report.termination = .nonFinite
                 break
@@ -153,12 +126,21 @@ public struct ConjugateGradient {
                 report.termination = .stagnated
                 break
             }
-            m.apply(UnsafeBufferPointer(r), into: z)
-            let rzNext = VectorMath.dot(UnsafeBufferPointer(r), UnsafeBufferPointer(z))
+            try m.apply(r, into: &z)
+            let rzNext = dot(r, z)
             let beta = rzNext / rz
             rz = rzNext
             for k in 0..<n { p[k] = z[k] + beta * p[k] }
         }
         report.relativeResidual = residualNorm / normB
+        return report
+    }
+
+    private func dot(_ x: [Float], _ y: [Float]) -> Float {
+        x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in VectorMath.dot(x, y) } }
+    }
+
+    private func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
+        x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in VectorMath.axpy(alpha, x, y) } }
     }
 }

@@ -1,21 +1,26 @@
+import SLAMSparse
+
 /// A symmetric positive (semi)definite operator y = A x on fp32 vectors, as Krylov solvers see it.
 ///
 /// Implementations decide the precision of the product itself (fp16 storage, fp32, fp64);
-/// the vectors crossing this boundary are fp32, as the precision plans prescribe.
+/// the vectors crossing this boundary are fp32, as the precision plans prescribe. `mutating`
+/// because implementations keep workspace to stay allocation-free.
 public protocol LinearOperator {
     /// Number of rows (= columns).
     var dimension: Int { get }
-    /// Writes y = A x. Both buffers have ``dimension`` elements and do not alias.
-    func apply(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>)
+    /// Writes y = A x. `y` already has ``dimension`` elements.
+    mutating func apply(_ x: [Float], into y: inout [Float]) throws
 }
 
 /// An approximation M ≈ A whose inverse is cheap to apply: z = M⁻¹ r.
 public protocol Preconditioner {
     /// Number of rows (= columns).
     var dimension: Int { get }
-    /// Writes z = M⁻¹ r. Both buffers have ``dimension`` elements and do not alias.
-    func apply(_ r: UnsafeBufferPointer<Float>, into z: UnsafeMutableBufferPointer<Float>)
+    /// Writes z = M⁻¹ r. `z` already has ``dimension`` elements.
+    mutating func apply(_ r: [Float], into z: inout [Float]) throws
 }
+
+extension IncompleteCholesky: Preconditioner {}
 
 /// M = I: plain conjugate gradients.
 public struct IdentityPreconditioner: Preconditioner, Sendable {
@@ -26,7 +31,7 @@ public struct IdentityPreconditioner: Preconditioner, Sendable {
     public init(dimension: Int) { self.dimension = dimension }
 
     /// Copies r into z.
-    public func apply(_ r: UnsafeBufferPointer<Float>, into z: UnsafeMutableBufferPointer<Float>) {
+    public func apply(_ r: [Float], into z: inout [Float]) {
         for k in 0..<dimension { z[k] = r[k] }
     }
 }
@@ -45,9 +50,50 @@ public struct JacobiPreconditioner: Preconditioner, Sendable {
     }
 
     /// z = r ./ diag(A).
-    public func apply(_ r: UnsafeBufferPointer<Float>, into z: UnsafeMutableBufferPointer<Float>) {
-        inverseDiagonal.withUnsafeBufferPointer { d in
-            for k in 0..<d.count { z[k] = r[k] * d[k] }
+    public func apply(_ r: [Float], into z: inout [Float]) {
+        for k in 0..<inverseDiagonal.count { z[k] = r[k] * inverseDiagonal[k] }
+    }
+}
+
+/// y = (A + diag(d)) x for a symmetric block-CSR matrix whose product runs in `Scalar`'s
+/// kernel (fp16 storage, fp32 or fp64), with fp32 vectors at the boundary.
+public struct BlockMatrixOperator<Scalar: SparseScalar>: LinearOperator {
+    /// The matrix (both triangles stored).
+    public let matrix: BlockCSRMatrix<Scalar>
+    /// Diagonal added to the matrix (LM damping), or empty.
+    public let diagonalShift: [Float]
+    /// Kernel path and fp16 arithmetic used for the product.
+    public let kernel: KernelOptions
+    /// Number of rows (= columns).
+    public var dimension: Int { matrix.rowCount }
+    private var wideX: [Scalar.VectorScalar]
+    private var wideY: [Scalar.VectorScalar]
+
+    /// Wraps `matrix + diag(diagonalShift)`.
+    public init(_ matrix: BlockCSRMatrix<Scalar>, diagonalShift: [Float] = [], kernel: KernelOptions = KernelOptions()) {
+        self.matrix = matrix
+        self.diagonalShift = diagonalShift
+        self.kernel = kernel
+        let wide = Scalar.VectorScalar.self == Float.self ? 0 : matrix.rowCount
+        wideX = [Scalar.VectorScalar](repeating: 0, count: wide)
+        wideY = wideX
+    }
+
+    /// y = (A + diag(d)) x; an fp64 matrix accumulates in fp64 and rounds once to fp32.
+    public mutating func apply(_ x: [Float], into y: inout [Float]) throws {
+        if Scalar.VectorScalar.self == Float.self {
+            // Same element type: the casts share buffers; moving y out keeps it unique (no copy).
+            var out = y as! [Scalar.VectorScalar]
+            y = []
+            defer { y = out as! [Float] }
+            try matrix.multiply(x as! [Scalar.VectorScalar], into: &out, options: kernel)
+        } else {
+            for k in 0..<x.count { wideX[k] = Scalar.VectorScalar(x[k]) }
+            try matrix.multiply(wideX, into: &wideY, options: kernel)
+            for k in 0..<x.count { y[k] = Float(wideY[k]) }
+        }
+        if !diagonalShift.isEmpty {
+            for k in 0..<x.count { y[k] += diagonalShift[k] * x[k] }
         }
     }
 }

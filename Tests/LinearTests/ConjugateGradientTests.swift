@@ -10,8 +10,9 @@ import SLAMSparse
         var cg = ConjugateGradient()
         cg.options.relativeTolerance = 1e-5
         var x: [Float] = []
-        let report = cg.solve(
-            BlockMatrixOperator(h), preconditioner: try CholeskyPreconditioner(h), rhs: b, solution: &x)
+        var a = BlockMatrixOperator(h)
+        var m = try CholeskyPreconditioner(h)
+        let report = try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
         #expect(report.termination == .converged)
         #expect(report.iterations == 1)
     }
@@ -31,9 +32,9 @@ import SLAMSparse
         var x: [Float] = []
         var diagonal = [Double](repeating: 0, count: n)
         h.forEachEntry { r, c, k in if r == c { diagonal[r] = h.values[k] } }
-        let report = cg.solve(
-            BlockMatrixOperator(h), preconditioner: JacobiPreconditioner(diagonal: diagonal),
-            rhs: b.map(Float.init), solution: &x)
+        var a = BlockMatrixOperator(h)
+        var m = JacobiPreconditioner(diagonal: diagonal)
+        let report = try cg.solve(&a, preconditioner: &m, rhs: b.map(Float.init), solution: &x)
         #expect(report.termination == .converged)
         #expect(report.iterations > 1)
         // ‖x − x*‖ ≤ κ(A) · tolerance · ‖x*‖; this diagonally dominant A has κ well below 10.
@@ -47,9 +48,9 @@ import SLAMSparse
         for k in h.values.indices { h.values[k] = -h.values[k] }
         var cg = ConjugateGradient()
         var x: [Float] = []
-        let report = cg.solve(
-            BlockMatrixOperator(h), preconditioner: IdentityPreconditioner(dimension: h.rowCount),
-            rhs: [Float](repeating: 1, count: h.rowCount), solution: &x)
+        var a = BlockMatrixOperator(h)
+        var m = IdentityPreconditioner(dimension: h.rowCount)
+        let report = try cg.solve(&a, preconditioner: &m, rhs: [Float](repeating: 1, count: h.rowCount), solution: &x)
         #expect(report.termination == .indefinite)
         #expect(x.allSatisfy { $0.isFinite })
     }
