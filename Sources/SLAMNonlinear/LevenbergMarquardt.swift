@@ -127,7 +127,7 @@ public struct LevenbergMarquardt: Sendable {
             var detail = IterationSummary()
             if needsLinearization {
                 let t0 = ContinuousClock.now
-                let linearization = try stepSolver.linearize(problem, plan: plan)
+                let linearization = try stepSolver.linearize(&problem, plan: plan)
                 detail.linearizeSeconds = (ContinuousClock.now - t0).seconds
                 summary.linearizeSeconds += detail.linearizeSeconds
                 summary.halfOverflowCount += linearization.halfOverflows

@@ -72,7 +72,7 @@ public protocol StepSolver {
     /// Symbolic analyses done since creation.
     var symbolicAnalyses: Int { get }
     /// Linearizes at the problem's current state with residuals in `plan.residual`.
-    mutating func linearize(_ problem: Problem, plan: PrecisionPlan) throws -> LinearizationResult
+    mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult
     /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D = diag(JᵀJ) clamped.
     mutating func solve(lambda: Double, plan: PrecisionPlan) throws -> StepResult
 }

@@ -42,3 +42,40 @@ import SLAMSparse
         }
     }
 }
+
+@Suite struct CGNRTests {
+    @Test(arguments: [(6, Precision.fp64), (6, .fp32), (6, .fp16), (9, .fp32)])
+    func cgnrConvergesToTheDirectSolution(cameraSize: Int, precision: Precision) throws {
+        var random = TestRandom(seed: 77)
+        let cameras = 5, points = 40
+        var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
+        for camera in -1..<cameras {
+            for point in 0..<points where random.uniform() > -0.3 {
+                cameraIndex.append(Int32(camera))
+                pointIndex.append(Int32(point))
+            }
+        }
+        var system = try BundleAdjustmentSystem(
+            cameraSize: cameraSize, cameraCount: cameras, pointCount: points,
+            cameraIndex: cameraIndex, pointIndex: pointIndex)
+        for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() * 100 }
+        for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
+        for k in system.residuals.indices { system.residuals[k] = random.uniform() }
+        let damping = system.hessianDiagonal().map { 1e-2 * $0 }
+        var schur = DenseSchur()
+        let reference = try schur.solve(system, damping: damping)
+
+        var cgnr = CGNR()
+        cgnr.options.conjugateGradient.relativeTolerance = 1e-5
+        let (delta, report) = try cgnr.solve(system, damping: damping, productPrecision: precision)
+        #expect(report.conjugateGradient.termination == .converged || precision == .fp16)
+        #expect(report.conversion.overflowCount == 0)
+        // CG solves the equilibrated system to the forcing tolerance; the products' own
+        // rounding (u of the product precision times the row length) bounds what CG can reach.
+        // The factor 10 stands for κ of the equilibrated, damped system (small here).
+        let floor = (1e-5 + Double(cameraSize + 3) * precision.unitRoundoff) * 10
+        let error = zip(delta, reference).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        let norm = reference.map { $0 * $0 }.reduce(0, +).squareRoot()
+        #expect(error <= floor * norm, "relative error \(error / norm)")
+    }
+}
