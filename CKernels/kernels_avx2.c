@@ -20,9 +20,10 @@ static inline float ck_half_to_float(_Float16 h) {
 #define CK_HALF_TO_FLOAT(h) ck_half_to_float(h)
 #include "path_instances.inc"
 
-#define SUF f64_avx2
-const ck_ops ck_ops_avx2_f64 = CK_TEMPLATE_OPS;
-#undef SUF
+#include "kernels_avx2_f64.inc"
+const ck_ops ck_ops_avx2_f64 = {
+    csr_mv_f64_avx2, csr_mtv_f64_avx2, bsr_mv_f64_avx2_hand, bsr_mtv_f64_avx2, ba_jp_f64_avx2,
+    ba_jtq_f64_avx2, trsv_l_f64_avx2, trsv_lt_f64_avx2, btrsv_l_f64_avx2, btrsv_lt_f64_avx2};
 #define SUF f16n_avx2
 const ck_ops ck_ops_avx2_f16n = CK_TEMPLATE_OPS;
 #undef SUF
