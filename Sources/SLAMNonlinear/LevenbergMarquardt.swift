@@ -109,8 +109,13 @@ public struct LevenbergMarquardt: Sendable {
             guard plan.switching, let (next, change) = plan.escalated() else { return false }
             summary.switches.append(
                 PrecisionSwitch(iteration: iteration, component: change.component, from: change.from, to: change.to, reason: reason))
-            if next.residual != plan.residual { needsLinearization = true }
+            let residualChanged = next.residual != plan.residual
             plan = next
+            if residualChanged {
+                // Costs must be compared at one precision: re-evaluate at the new one.
+                cost = problem.cost(precision: plan.residual)
+                needsLinearization = true
+            }
             return true
         }
 
