@@ -2,6 +2,7 @@
 #include "ck_internal.h"
 
 #define PATHSUF scalar
+#define CK_HALF_TO_FLOAT(h) ((float)(h))
 #include "path_instances.inc"
 
 #define SUF f64_scalar

@@ -181,10 +181,12 @@ int ck_ba_jtq_f16n(ck_path path, int accumulate, int32_t nobs, int32_t nposes, i
 /* ------------------------------------------------------ triangular solves */
 
 /*
- * Scalar triangular factor: L = D + S, S strictly lower n×n CSR (col < row), D diagonal
- * given by its inverse dinv (n entries, same storage type as the values).
- * Block factor: L = D + S, S strictly lower block CSR (B×B blocks, bcol < brow), D block
- * diagonal given by dinv (nb blocks of B×B, row-major): dinv[i] = D_i⁻¹ (lower triangular).
+ * Triangular factors are stored in unit form L = D (I + W):
+ * - scalar: W strictly lower n×n CSR (col < row), D diagonal given by dinv[i] = 1 / D_i;
+ * - block: W strictly lower block CSR (B×B blocks, bcol < brow), D block diagonal given by
+ *   dinv (nb blocks of B×B, row-major), dinv[i] = D_i⁻¹, lower triangular.
+ * (From L = D + S: W = D⁻¹ S.) The forward solve is then y_i = D_i⁻¹ b_i − Σ_j W_ij y_j,
+ * so consecutive rows depend on each other through one product with W only.
  * b and y have n (resp. B·nb) entries and must not overlap.
  */
 
@@ -202,7 +204,8 @@ int ck_trsv_l_f16n(ck_path path, int32_t n, const int32_t *restrict row_ptr,
                    const int32_t *restrict col_idx, const _Float16 *restrict val,
                    const _Float16 *restrict dinv, const float *restrict b, float *restrict y);
 
-/** Solves Lᵀ y = b (backward substitution, column-oriented over the rows of L). */
+/** Solves Lᵀ y = b: (I + Wᵀ) w = b by backward column sweeps over the rows of W, then
+ *  y_i = D_i⁻ᵀ w_i. */
 int ck_trsv_lt_f64(ck_path path, int32_t n, const int32_t *restrict row_ptr,
                    const int32_t *restrict col_idx, const double *restrict val,
                    const double *restrict dinv, const double *restrict b, double *restrict y);
@@ -286,7 +289,8 @@ int ck_convert_f16_to_f32(ck_path path, int64_t n, const _Float16 *restrict src,
 
 /* --------------------------------------------------------- fp32 vector ops */
 
-/** Returns Σ x[i] y[i] over n entries, fp32 arithmetic with 8-way (lane) partial sums. */
+/** Returns Σ x[i] y[i] over n entries, fp32 arithmetic with 8-way (lane) partial sums. Has no
+ *  status: an unsupported `path` computes on the active path. */
 float ck_dot_f32(ck_path path, int64_t n, const float *restrict x, const float *restrict y);
 /** y[i] += a x[i] for n entries. */
 int ck_axpy_f32(ck_path path, int64_t n, float a, const float *restrict x, float *restrict y);

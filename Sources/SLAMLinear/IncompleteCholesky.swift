@@ -231,7 +231,7 @@ public struct IncompleteCholesky: Sendable {
             shift = shift == 0 ? options.firstRetryShift : shift * options.shiftGrowth
         }
 
-        // Split L into strictly lower S and inverted diagonal blocks.
+        // Unit form L = D (I + W): D⁻¹ block by block, then W_ij = D_i⁻¹ L_ij.
         var strictPointers = [Int32](repeating: 0, count: nb + 1)
         var strictColumns: [Int32] = []
         var strictValues: [Double] = []
@@ -240,19 +240,26 @@ public struct IncompleteCholesky: Sendable {
         var inverseDiagonal = [Double](repeating: 0, count: nb * bb)
         for i in 0..<nb {
             let diagonal = Int(counts[i + 1]) - 1
-            for k in Int(counts[i])..<diagonal {
-                strictColumns.append(lowerColumns[k])
-                strictValues.append(contentsOf: l[(k * bb)..<((k + 1) * bb)])
-            }
-            strictPointers[i + 1] = Int32(strictColumns.count)
+            let di = i * bb
             // Inverse of the lower-triangular diagonal block by forward substitution.
             for c in 0..<b {
                 for r in c..<b {
                     var v = r == c ? 1.0 : 0.0
-                    for t in c..<r { v -= l[diagonal * bb + r * b + t] * inverseDiagonal[i * bb + t * b + c] }
-                    inverseDiagonal[i * bb + r * b + c] = v / l[diagonal * bb + r * b + r]
+                    for t in c..<r { v -= l[diagonal * bb + r * b + t] * inverseDiagonal[di + t * b + c] }
+                    inverseDiagonal[di + r * b + c] = v / l[diagonal * bb + r * b + r]
                 }
             }
+            for k in Int(counts[i])..<diagonal {
+                strictColumns.append(lowerColumns[k])
+                for r in 0..<b {
+                    for c in 0..<b {
+                        var v = 0.0
+                        for t in 0...r { v += inverseDiagonal[di + r * b + t] * l[k * bb + t * b + c] }
+                        strictValues.append(v)
+                    }
+                }
+            }
+            strictPointers[i + 1] = Int32(strictColumns.count)
         }
         let wide = try TriangularFactor<Double>(
             blockSize: b, blockCount: nb, rowPointers: strictPointers, columnIndices: strictColumns,

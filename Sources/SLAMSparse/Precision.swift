@@ -36,10 +36,12 @@ public enum Precision: String, Sendable, Codable, CaseIterable, Comparable, Cust
         }
     }
 
+    /// Orders by precision, so `max` picks the safer format.
     public static func < (lhs: Precision, rhs: Precision) -> Bool {
         lhs.byteCount < rhs.byteCount
     }
 
+    /// `fp16`, `fp32` or `fp64`, as users type it.
     public var description: String { rawValue }
 }
 

@@ -21,6 +21,7 @@ public enum SparseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A factorization met a non-positive pivot in `row` even with the largest shift tried.
     case factorizationBreakdown(row: Int, shift: Double)
 
+    /// A one-line explanation with the offending row, column or index.
     public var description: String {
         switch self {
         case .shapeMismatch(let what): return "shape mismatch: \(what)"

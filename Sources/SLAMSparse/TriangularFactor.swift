@@ -1,29 +1,33 @@
-/// A lower-triangular factor L = D + S ready for forward and backward substitution.
+/// A lower-triangular factor in unit form L = D (I + W), ready for forward and backward
+/// substitution.
 ///
-/// S is strictly lower block CSR (block column < block row) and D is block diagonal, stored
-/// as its inverse so each substitution step is a multiply, not a division or a small solve.
-/// `blockSize == 1` is the scalar case (CSR kernels); 3 and 6 run dedicated block kernels.
-/// Each inverse diagonal block is lower triangular, `blockSize²` values, row-major.
+/// W is strictly lower block CSR (block column < block row) and D is block diagonal, stored
+/// as its inverse. From the usual L = D + S, W = D⁻¹ S. This form makes the forward solve
+/// y_i = D_i⁻¹ b_i − Σ_j W_ij y_j, where consecutive rows wait on each other through one
+/// product with W instead of a product and a diagonal solve, which is what limits a
+/// triangular solve in cache. `blockSize == 1` is the scalar case (CSR kernels); 3 and 6
+/// run dedicated block kernels. Each D⁻¹ block is lower triangular, `blockSize²` values,
+/// row-major.
 public struct TriangularFactor<Scalar: SparseScalar>: Sendable {
     /// Side of every block (1 for a scalar factor).
     public let blockSize: Int
     /// Number of block rows (= block columns).
     public let blockCount: Int
-    /// Block row pointers of S, `blockCount + 1` entries.
+    /// Block row pointers of W, `blockCount + 1` entries.
     public let rowPointers: [Int32]
-    /// Block column of each stored block of S, strictly below the diagonal, increasing.
+    /// Block column of each stored block of W, strictly below the diagonal, increasing.
     public let columnIndices: [Int32]
-    /// Values of S, `blockSize²` per stored block, row-major.
+    /// Values of W = D⁻¹ S, `blockSize²` per stored block, row-major.
     public let values: [Scalar]
     /// D⁻¹ block by block: `blockSize²` values per block row, lower triangular, row-major.
     public let inverseDiagonal: [Scalar]
 
     /// Scalar dimension n = blockSize · blockCount.
     public var dimension: Int { blockSize * blockCount }
-    /// Stored values of S and D⁻¹ together.
+    /// Stored values of W and D⁻¹ together.
     public var storedValueCount: Int { values.count + inverseDiagonal.count }
 
-    /// Creates a factor after checking that S is strictly lower, sorted and in bounds, that
+    /// Creates a factor after checking that W is strictly lower, sorted and in bounds, that
     /// every D⁻¹ block is lower triangular, and that all values are finite.
     public init(
         blockSize: Int, blockCount: Int, rowPointers: [Int32], columnIndices: [Int32],
@@ -119,7 +123,7 @@ public struct TriangularFactor<Scalar: SparseScalar>: Sendable {
         try KernelBridge.check(status, options)
     }
 
-    /// The same factor stored as `T`, and what the narrowing did (S and D⁻¹ together).
+    /// The same factor stored as `T`, and what the narrowing did (W and D⁻¹ together).
     ///
     /// - Throws: ``SparseError/conversionOverflow(_:)`` when an entry exceeds `T`'s range.
     public func converted<T: SparseScalar>(

@@ -126,3 +126,22 @@ func randomVector<V: SparseScalar>(_ n: Int, as _: V.Type, seed: UInt64) -> [V] 
 
 /// Converts a stored array to Double for references.
 func wide<V: BinaryFloatingPoint>(_ v: [V]) -> [Double] { v.map { Double($0) } }
+
+/// A random rectangular block matrix with some empty block rows (every third) and random
+/// block columns, values in [-1, 1].
+func randomBSR(blockSize b: Int, blockRows: Int, blockColumns: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
+    var rng = SplitMix(seed: seed)
+    var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
+    for i in 0..<blockRows {
+        if i % 3 != 2 {
+            for j in 0..<blockColumns where Double.random(in: 0..<1, using: &rng) < 0.5 {
+                columns.append(Int32(j))
+                for _ in 0..<(b * b) { values.append(rng.uniform()) }
+            }
+        }
+        pointers.append(Int32(columns.count))
+    }
+    return try BlockCSRMatrix(
+        blockSize: b, blockRowCount: blockRows, blockColumnCount: blockColumns,
+        blockRowPointers: pointers, blockColumnIndices: columns, values: values)
+}

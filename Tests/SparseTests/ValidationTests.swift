@@ -71,3 +71,23 @@ import Testing
         #expect((a + b).description == "5 values, 1 overflowed, 2 flushed")
     }
 }
+
+@Suite struct VectorKernelTests {
+    @Test func smallExactCases() throws {
+        // Small integers: every fp32 operation below is exact, so results compare with ==.
+        let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        let y: [Float] = Array(repeating: 2, count: 11)
+        for path in KernelPath.allCases where path.isSupported {
+            #expect(try VectorKernels.dot(x, y, path: path) == 132)
+            var z = y
+            try VectorKernels.axpy(-1, x, &z, path: path)
+            #expect(z == x.map { 2 - $0 })
+            z = y
+            try VectorKernels.xpby(x, 0.5, &z, path: path)
+            #expect(z == x.map { $0 + 1 })
+        }
+        var short: [Float] = [0, 0]
+        #expect(throws: SparseError.dimensionMismatch(expected: 11, actual: 2)) { try VectorKernels.axpy(1, x, &short) }
+        #expect(throws: SparseError.dimensionMismatch(expected: 11, actual: 2)) { try VectorKernels.dot(x, short) }
+    }
+}

@@ -5,7 +5,8 @@ import MixedSLAM
 ///
 /// Problems: a 50-keyframe BA window Jacobian (2,750 observations, 5,500 × 1,023), a
 /// sphere2500-like pose graph (2,500 poses, 4,950 edges, 6×6 blocks: its Hessian and IC(0)
-/// factor), and both 10× larger (full run only). Each kernel is timed as the median over
+/// factor), a 500-pose graph whose fp32 Hessian fits a 512 KiB L2 (`pgo500-L2`), and in the
+/// full run the BA window and the pose graph 10× larger. Each kernel is timed as the median over
 /// repetitions of a batch long enough to dwarf clock resolution.
 public enum KernelBenchmark {
     /// What to run.
@@ -25,7 +26,7 @@ public enum KernelBenchmark {
     public struct Measurement: Codable, Sendable {
         /// Kernel name, e.g. `bsr6 A x`, `BA J p + Jt q`, `block trsv L`.
         public var kernel: String
-        /// Problem name, e.g. `sphere2500`, `ba50`.
+        /// Problem name: `ba50`, `ba500`, `pgo500-L2`, `sphere2500`, `sphere25000`.
         public var problem: String
         /// `fp64`, `fp32`, `fp16` (fp16 storage, fp32 FMA) or `fp16-native` (fp16 arithmetic).
         public var variant: String
@@ -78,18 +79,27 @@ public enum KernelBenchmark {
         guard path.isSupported else { throw SparseError.unsupportedKernelPath(path.description) }
         var timer = Timer(quick: options.quick)
         var measurements: [Measurement] = []
-        let scales = options.quick ? [1] : [1, 10]
-        for scale in scales {
-            let ba = "ba\(50 * scale)"
-            progress("\(ba): BA window Jacobian, \(2750 * scale) observations")
+        var pgoProblems: [(name: String, poses: Int, edges: Int)] = [
+            ("pgo500-L2", 500, 990), ("sphere2500", 2500, 4950),
+        ]
+        var baProblems: [(name: String, poses: Int, landmarks: Int, observations: Int)] = [
+            ("ba50", 50, 241, 2750),
+        ]
+        if !options.quick {
+            baProblems.append(("ba500", 500, 2410, 27500))
+            pgoProblems.append(("sphere25000", 25000, 49500))
+        }
+        for p in baProblems {
+            progress("\(p.name): BA window Jacobian, \(p.observations) observations")
             measurements += try measureBA(
-                jacobian: makeBAJacobian(poses: 50 * scale, landmarks: 241 * scale, observations: 2750 * scale, seed: 1),
-                problem: ba, path: path, timer: &timer)
-            let pgo = scale == 1 ? "sphere2500" : "sphere25000"
-            progress("\(pgo): \(2500 * scale) poses, \(4950 * scale) edges, 6×6 blocks")
-            let hessian = try makePoseGraphHessian(poses: 2500 * scale, edges: 4950 * scale, seed: 2)
-            measurements += try measureBlockMatrix(hessian, problem: pgo, path: path, timer: &timer)
-            measurements += try measureFactor(hessian, problem: pgo, path: path, timer: &timer)
+                jacobian: makeBAJacobian(poses: p.poses, landmarks: p.landmarks, observations: p.observations, seed: 1),
+                problem: p.name, path: path, timer: &timer)
+        }
+        for p in pgoProblems {
+            progress("\(p.name): \(p.poses) poses, \(p.edges) edges, 6×6 blocks")
+            let hessian = try makePoseGraphHessian(poses: p.poses, edges: p.edges, seed: 2)
+            measurements += try measureBlockMatrix(hessian, problem: p.name, path: path, timer: &timer)
+            measurements += try measureFactor(hessian, problem: p.name, path: path, timer: &timer)
         }
         return Report(
             path: path.description, nativeHalfArithmetic: path == .avx512fp16, quick: options.quick,
