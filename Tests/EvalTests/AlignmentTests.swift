@@ -1,14 +1,15 @@
 import Foundation
+import MixedSLAM
 import Testing
 
 @testable import MixedSLAMEval
 
 /// Rotation by `angle` about the unit direction of `axis` (Rodrigues' formula).
-func rotation(axis: SIMD3<Double>, angle: Double) -> Matrix3x3 {
+func rotation(axis: SIMD3<Double>, angle: Double) -> Matrix3<Double> {
     let a = axis / (axis * axis).sum().squareRoot()
     let (c, s) = (cos(angle), sin(angle))
     let k = 1 - c
-    return Matrix3x3(
+    return Matrix3(
         rows: SIMD3(c + a.x * a.x * k, a.x * a.y * k - a.z * s, a.x * a.z * k + a.y * s),
         SIMD3(a.y * a.x * k + a.z * s, c + a.y * a.y * k, a.y * a.z * k - a.x * s),
         SIMD3(a.z * a.x * k - a.y * s, a.z * a.y * k + a.x * s, c + a.z * a.z * k))
@@ -17,12 +18,11 @@ func rotation(axis: SIMD3<Double>, angle: Double) -> Matrix3x3 {
 @Suite("Jacobi SVD and Umeyama alignment")
 struct AlignmentTests {
     /// Reconstruction and orthogonality residuals of a decomposition, relative to ‖A‖.
-    func residuals(of a: Matrix3x3, _ svd: SingularValueDecomposition3x3) -> (Double, Double, Double) {
+    func residuals(of a: Matrix3<Double>, _ svd: SingularValueDecomposition3x3) -> (Double, Double, Double) {
         let sigma = svd.singularValues
-        let diagonal = Matrix3x3(rows: SIMD3(sigma.x, 0, 0), SIMD3(0, sigma.y, 0), SIMD3(0, 0, sigma.z))
-        let reconstruction = (svd.u * diagonal * svd.v.transposed).maximumAbsoluteDifference(to: a)
-        let uOrthogonality = (svd.u.transposed * svd.u).maximumAbsoluteDifference(to: .identity)
-        let vOrthogonality = (svd.v.transposed * svd.v).maximumAbsoluteDifference(to: .identity)
+        let reconstruction = maximumAbsoluteDifference(svd.u * Matrix3(diagonal: sigma) * svd.v.transposed, a)
+        let uOrthogonality = maximumAbsoluteDifference(svd.u.transposed * svd.u, .identity)
+        let vOrthogonality = maximumAbsoluteDifference(svd.v.transposed * svd.v, .identity)
         return (reconstruction / max(sigma.x, .leastNormalMagnitude), uOrthogonality, vOrthogonality)
     }
 
@@ -32,12 +32,12 @@ struct AlignmentTests {
         func randomVector() -> SIMD3<Double> {
             SIMD3(generator.nextGaussian(), generator.nextGaussian(), generator.nextGaussian())
         }
-        var matrices: [Matrix3x3] = (0..<50).map { _ in
-            Matrix3x3(rows: randomVector(), randomVector(), randomVector())
+        var matrices: [Matrix3<Double>] = (0..<50).map { _ in
+            Matrix3(rows: randomVector(), randomVector(), randomVector())
         }
         // Planar point sets give rank-2 covariances, straight lines rank 1.
-        matrices.append(Matrix3x3.outer(randomVector(), randomVector()) + Matrix3x3.outer(randomVector(), randomVector()))
-        matrices.append(Matrix3x3.outer(randomVector(), randomVector()))
+        matrices.append(Matrix3.outer(randomVector(), randomVector()) + Matrix3.outer(randomVector(), randomVector()))
+        matrices.append(Matrix3.outer(randomVector(), randomVector()))
         matrices.append(.zero)
         matrices.append(.identity)
         // Tolerance: a few dozen rotations, each with O(1) unit roundoffs per element.
@@ -58,7 +58,7 @@ struct AlignmentTests {
     func knownSingularValues() throws {
         let left = rotation(axis: SIMD3(1, -2, 0.5), angle: 0.9)
         let right = rotation(axis: SIMD3(0.3, 1, 1), angle: -2.1)
-        let a = left * Matrix3x3(rows: SIMD3(5, 0, 0), SIMD3(0, 2, 0), SIMD3(0, 0, 1e-9)) * right.transposed
+        let a = left * Matrix3(diagonal: SIMD3(5, 2, 1e-9)) * right.transposed
         let svd = try SingularValueDecomposition3x3(a)
         let expected = SIMD3<Double>(5, 2, 1e-9)
         // Jacobi's singular values are accurate to a small multiple of ε‖A‖ in absolute terms.
@@ -69,7 +69,7 @@ struct AlignmentTests {
     @Test("non-finite matrices are rejected")
     func nonFinite() {
         #expect(throws: EvaluationError.self) {
-            try SingularValueDecomposition3x3(Matrix3x3(rows: SIMD3(.infinity, 0, 0), .zero, .zero))
+            try SingularValueDecomposition3x3(Matrix3(rows: SIMD3(.infinity, 0, 0), .zero, .zero))
         }
     }
 }

@@ -1,3 +1,5 @@
+import MixedSLAM
+
 /// The singular value decomposition A = U diag(σ) Vᵀ of a 3×3 matrix, computed with the
 /// one-sided Jacobi method (Hestenes), so that alignment needs no LAPACK.
 ///
@@ -8,20 +10,18 @@
 /// vectors of zero singular values are completed to an orthonormal basis.
 public struct SingularValueDecomposition3x3: Sendable {
     /// Left singular vectors as columns; orthogonal, with determinant ±1.
-    public let u: Matrix3x3
+    public let u: Matrix3<Double>
     /// Singular values in descending order, all ≥ 0.
     public let singularValues: SIMD3<Double>
     /// Right singular vectors as columns; orthogonal, with determinant ±1.
-    public let v: Matrix3x3
+    public let v: Matrix3<Double>
     /// Number of Jacobi sweeps until every column pair was orthogonal to working precision.
     public let sweeps: Int
 
     /// Decomposes `a`; throws for a non-finite element.
-    public init(_ a: Matrix3x3) throws {
-        for index in 0..<3 {
-            try requireFinite([a.row(index).x, a.row(index).y, a.row(index).z], what: "3×3 matrix row \(index)")
-        }
-        var columns = [a.column(0), a.column(1), a.column(2)]
+    public init(_ a: Matrix3<Double>) throws {
+        try requireFinite([a.row0, a.row1, a.row2], what: "3×3 matrix rows")
+        var columns = [column(0, of: a), column(1, of: a), column(2, of: a)]
         var rightVectors = [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
         let tolerance = Double.ulpOfOne
         // Quadratic convergence makes 6 sweeps ample for 3×3; the cap only guards the loop.
@@ -70,8 +70,8 @@ public struct SingularValueDecomposition3x3: Sendable {
             leftVectors.append(columns[index] / norms[index])
         }
         Self.completeOrthonormalBasis(&leftVectors)
-        u = Matrix3x3(columns: leftVectors[0], leftVectors[1], leftVectors[2])
-        v = Matrix3x3(columns: rightVectors[0], rightVectors[1], rightVectors[2])
+        u = matrix(columns: leftVectors[0], leftVectors[1], leftVectors[2])
+        v = matrix(columns: rightVectors[0], rightVectors[1], rightVectors[2])
         singularValues = SIMD3(norms[0], norms[1], norms[2])
         sweeps = sweep
     }

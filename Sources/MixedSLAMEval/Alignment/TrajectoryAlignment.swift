@@ -1,4 +1,5 @@
 import Foundation
+import MixedSLAM
 
 /// How an estimated trajectory is brought into the reference frame before its absolute error
 /// is measured.
@@ -20,14 +21,14 @@ public enum TrajectoryAlignment: String, Sendable, CaseIterable {
 /// A similarity transform p ↦ s R p + t mapping estimated positions into the reference frame.
 public struct SimilarityTransform3: Sendable, Equatable {
     /// The rotation R (orthogonal, determinant +1).
-    public let rotation: Matrix3x3
+    public let rotation: Matrix3<Double>
     /// The translation t.
     public let translation: SIMD3<Double>
     /// The scale s (1 unless the alignment is ``TrajectoryAlignment/sim3``).
     public let scale: Double
 
     /// Creates s R p + t from its parts; `rotation` is trusted to be a rotation.
-    public init(rotation: Matrix3x3, translation: SIMD3<Double>, scale: Double = 1) {
+    public init(rotation: Matrix3<Double>, translation: SIMD3<Double>, scale: Double = 1) {
         self.rotation = rotation
         self.translation = translation
         self.scale = scale
@@ -78,20 +79,19 @@ public struct SimilarityTransform3: Sendable, Equatable {
         let n = Double(source.count)
         let meanSource = centroid(source)
         let meanTarget = centroid(target)
-        var covariance = Matrix3x3.zero
+        var covariance = Matrix3<Double>.zero
         var sourceVariance = 0.0
         for (x, y) in zip(source, target) {
             let dx = x - meanSource
-            covariance = covariance + Matrix3x3.outer(y - meanTarget, dx)
+            covariance = covariance + Matrix3.outer(y - meanTarget, dx)
             sourceVariance += dot(dx, dx)
         }
         covariance = (1 / n) * covariance
         sourceVariance /= n
         let svd = try SingularValueDecomposition3x3(covariance)
-        let flip: Double = svd.u.determinant * svd.v.determinant < 0 ? -1 : 1
+        let flip: Double = determinant(svd.u) * determinant(svd.v) < 0 ? -1 : 1
         let signs = SIMD3<Double>(1, 1, flip)
-        let rotation = svd.u * Matrix3x3(rows: SIMD3(signs.x, 0, 0), SIMD3(0, signs.y, 0), SIMD3(0, 0, signs.z))
-            * svd.v.transposed
+        let rotation = svd.u * Matrix3(diagonal: signs) * svd.v.transposed
         var scale = 1.0
         if withScale {
             guard sourceVariance > 0 else {
@@ -118,7 +118,7 @@ public struct SimilarityTransform3: Sendable, Equatable {
             sumCross += dx.x * dy.y - dx.y * dy.x
         }
         let yaw = atan2(sumCross, sumDot)
-        let rotation = Matrix3x3.rotationAboutZ(yaw)
+        let rotation = rotationAboutZ(yaw)
         let rotatedMean = rotation * meanSource
         let translation = SIMD3(meanTarget.x - rotatedMean.x, meanTarget.y - rotatedMean.y, 0)
         return SimilarityTransform3(rotation: rotation, translation: translation)
