@@ -1,3 +1,5 @@
+import MixedSLAM
+
 /// Absolute trajectory error: the translation error of every pose after aligning the estimate
 /// to the reference, with evo's statistics.
 ///
@@ -10,10 +12,11 @@
 /// Cross-checking with evo: write both trajectories as TUM files with the same timestamps and
 /// run `evo_ape tum reference.txt estimate.txt` (add `--align` for ``TrajectoryAlignment/se3``,
 /// `--align --correct_scale` for ``TrajectoryAlignment/sim3``). With identical timestamps
-/// evo's association pairs every pose, and the numbers agree to ~1e-12 relative
+/// evo's association pairs every pose, and the numbers agree to ~1e-12 relative or better
 /// (differences are floating-point summation order and LAPACK's SVD rounding), well inside
-/// the 1e-6 relative the project promises; the test suite verifies it against values computed
-/// by evo 1.x on a fixed trajectory. ``TrajectoryAlignment/se2`` has no evo counterpart.
+/// the 1e-6 relative the project promises; the test suite checks rmse, mean, median and max
+/// to 1e-9 relative against evo 1.38.1 on a fixed trajectory for `.none`, `.se3` and `.sim3`.
+/// ``TrajectoryAlignment/se2`` has no evo counterpart.
 public struct AbsoluteTrajectoryError: Sendable {
     /// The alignment that was applied.
     public let alignment: TrajectoryAlignment
@@ -41,5 +44,22 @@ public struct AbsoluteTrajectoryError: Sendable {
         self.transform = transform
         self.errors = errors
         statistics = try ErrorStatistics(errors)
+    }
+}
+
+extension AbsoluteTrajectoryError {
+    /// Evaluates estimated against reference SE(3) poses by their translations (evo's
+    /// translation part); orientations do not enter the ATE.
+    public init(estimated: [SE3<Double>], reference: [SE3<Double>], alignment: TrajectoryAlignment) throws {
+        try self.init(
+            estimatedPositions: estimated.map(\.translation), referencePositions: reference.map(\.translation),
+            alignment: alignment)
+    }
+
+    /// Evaluates estimated against reference SE(2) poses by their positions (z = 0).
+    public init(estimated: [SE2<Double>], reference: [SE2<Double>], alignment: TrajectoryAlignment) throws {
+        try self.init(
+            estimatedPositions: estimated.map(\.position), referencePositions: reference.map(\.position),
+            alignment: alignment)
     }
 }
