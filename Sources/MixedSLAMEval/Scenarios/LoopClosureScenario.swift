@@ -25,46 +25,8 @@ import MixedSLAM
 /// Use ``SE2`` for planar graphs and ``SE3`` for 3-D ones; SE(3) ground truth rides on
 /// slightly uneven terrain (``Options/terrainHeightSigma``, ``Options/terrainTiltSigma``).
 public struct LoopClosureScenario<Pose: LoopClosureScenarioPose>: Sendable {
-    /// Generation parameters; the defaults are explained on ``LoopClosureScenario``.
-    public struct Options: Sendable {
-        /// Number of poses. Default 2,000.
-        public var poseCount = 2000
-        /// Distance travelled between consecutive poses, metres. Default 0.2.
-        public var stepLength = 0.2
-        /// Odometry translation noise per axis, metres. Default 2e-4.
-        public var odometryTranslationSigma = 2e-4
-        /// Odometry rotation noise per axis, radians. Default 1e-3.
-        public var odometryRotationSigma = 1e-3
-        /// Loop-closure translation noise per axis, metres. Default 1e-4.
-        public var loopClosureTranslationSigma = 1e-4
-        /// Loop-closure rotation noise per axis, radians. Default 1e-5.
-        public var loopClosureRotationSigma = 1e-5
-        /// A pose closes a loop with an earlier pose whose true position is within this
-        /// distance, metres, and no wall stands between the two (a scan matcher's range).
-        /// Default 2.
-        public var loopClosureRadius = 2.0
-        /// The earlier pose must be at least this many poses back, so that driving on is not
-        /// mistaken for coming back. Default 50 (10 m of travel).
-        public var minimumLoopSeparation = 50
-        /// Poses that close a loop are at least this many poses apart (1: any pose may).
-        /// Default 1.
-        public var loopClosureSpacing = 1
-        /// Standard deviation of the terrain's height under SE(3) poses, metres. Default 0.01.
-        public var terrainHeightSigma = 0.01
-        /// Standard deviation of the chassis' roll and pitch under SE(3) poses, radians.
-        /// Default 0.005.
-        public var terrainTiltSigma = 0.005
-        /// Correlation of consecutive terrain wobble values (a first-order autoregressive
-        /// process, so the floor undulates instead of jittering). Default 0.95.
-        public var terrainCorrelation = 0.95
-        /// The house. Default: ``HouseFloorPlan`` with its default parameters.
-        public var floorPlan = HouseFloorPlan()
-        /// Seed of the route, terrain and noise.
-        public var seed: UInt64 = 1
-
-        /// The default options.
-        public init() {}
-    }
+    /// Generation parameters, shared by the SE(2) and SE(3) variants.
+    public typealias Options = LoopClosureScenarioOptions
 
     /// A relative-pose measurement Z ≈ Xᵢ⁻¹ Xⱼ between two poses.
     public struct Edge: Sendable, Equatable {
@@ -137,9 +99,11 @@ public struct LoopClosureScenario<Pose: LoopClosureScenarioPose>: Sendable {
         var initialEstimate = [groundTruth[0]]
         for index in 0..<(groundTruth.count - 1) {
             let truth = groundTruth[index].inverse * groundTruth[index + 1]
-            let measurement = truth.perturbed(
-                translationSigma: options.odometryTranslationSigma,
-                rotationSigma: options.odometryRotationSigma, generator: &noise)
+            let measurement =
+                options.perturbsMeasurements
+                ? truth.perturbed(
+                    translationSigma: options.odometryTranslationSigma,
+                    rotationSigma: options.odometryRotationSigma, generator: &noise) : truth
             odometry.append(Edge(from: index, to: index + 1, measurement: measurement, information: odometryInformation))
             initialEstimate.append(initialEstimate[index] * measurement)
         }
@@ -171,9 +135,11 @@ public struct LoopClosureScenario<Pose: LoopClosureScenarioPose>: Sendable {
             // at random spreads the constraints over the place and ties neighbouring places.
             let earlier = candidates[selection.nextIndex(below: candidates.count)]
             let truth = groundTruth[earlier].inverse * groundTruth[later]
-            let measurement = truth.perturbed(
-                translationSigma: options.loopClosureTranslationSigma,
-                rotationSigma: options.loopClosureRotationSigma, generator: &noise)
+            let measurement =
+                options.perturbsMeasurements
+                ? truth.perturbed(
+                    translationSigma: options.loopClosureTranslationSigma,
+                    rotationSigma: options.loopClosureRotationSigma, generator: &noise) : truth
             loopClosures.append(Edge(from: earlier, to: later, measurement: measurement, information: loopInformation))
             lastLoopPose = later
         }
@@ -230,41 +196,5 @@ public struct LoopClosureScenario<Pose: LoopClosureScenarioPose>: Sendable {
     public var loopClosureSequence: LazyMapSequence<[Int], LoopClosureScenario> {
         // Every event is a valid pose index.
         loopClosureEvents.lazy.map { self.uncheckedPrefix(through: $0) }
-    }
-}
-
-/// A uniform grid over the plane for fixed-radius nearest-neighbour queries in O(1) per query.
-struct PlanarGrid {
-    let cellSize: Double
-    private var cells: [SIMD2<Int>: [Int]] = [:]
-
-    init(cellSize: Double) {
-        self.cellSize = cellSize
-    }
-
-    private func cell(of position: SIMD3<Double>) -> SIMD2<Int> {
-        SIMD2(Int((position.x / cellSize).rounded(.down)), Int((position.y / cellSize).rounded(.down)))
-    }
-
-    mutating func insert(index: Int, at position: SIMD3<Double>) {
-        cells[cell(of: position), default: []].append(index)
-    }
-
-    /// The inserted indices whose positions lie within `radius` (3-D distance) of `query`,
-    /// ascending; `radius` must not exceed the cell size.
-    func indices(within radius: Double, of query: SIMD3<Double>, positions: [SIMD3<Double>]) -> [Int] {
-        let centre = cell(of: query)
-        var found: [Int] = []
-        for dx in -1...1 {
-            for dy in -1...1 {
-                for index in cells[centre &+ SIMD2(dx, dy)] ?? [] {
-                    let difference = positions[index] - query
-                    if (difference * difference).sum() <= radius * radius {
-                        found.append(index)
-                    }
-                }
-            }
-        }
-        return found.sorted()
     }
 }
