@@ -60,20 +60,16 @@ public struct GroundRobotRoute: Sendable {
         samples.reserveCapacity(count)
         while samples.count < count {
             for _ in 0..<substeps {
-                while simd_length(target - position) < captureRadius {
+                while planarLength(target - position) < captureRadius {
                     target = planner.next()
                 }
                 let toTarget = target - position
                 let turn = max(-maximumTurn, min(maximumTurn, wrapAngle(atan2(toTarget.y, toTarget.x) - heading)))
-                // Exact arc of a unicycle turning by `turn` over arc length ds.
-                if abs(turn) > 1e-12 {
-                    let radius = ds / turn
-                    position += SIMD2(
-                        radius * (sin(heading + turn) - sin(heading)),
-                        -radius * (cos(heading + turn) - cos(heading)))
-                } else {
-                    position += ds * SIMD2(cos(heading), sin(heading))
-                }
+                // Exact arc of a unicycle turning by `turn` over arc length ds: its chord has
+                // length ds · sinc(turn / 2) along the mean heading (no cancellation as turn → 0).
+                let halfTurn = turn / 2
+                let sinc = abs(halfTurn) < 1e-4 ? 1 - halfTurn * halfTurn / 6 : sin(halfTurn) / halfTurn
+                position += ds * sinc * SIMD2(cos(heading + halfTurn), sin(heading + halfTurn))
                 heading = wrapAngle(heading + turn)
             }
             samples.append(Sample(position: position, heading: heading))
@@ -90,7 +86,7 @@ func wrapAngle(_ angle: Double) -> Double {
 }
 
 /// Length of a plane vector.
-func simd_length(_ v: SIMD2<Double>) -> Double {
+func planarLength(_ v: SIMD2<Double>) -> Double {
     (v * v).sum().squareRoot()
 }
 

@@ -18,7 +18,7 @@ extension HouseFloorPlan {
         let margin = 0.05
         func scatter(on obstacle: Obstacle, normal: SIMD2<Double>) {
             let direction = obstacle.end - obstacle.start
-            let length = simd_length(direction)
+            let length = planarLength(direction)
             let expected = density * length * (obstacle.height - 2 * margin)
             var count = Int(expected.rounded(.down))
             if generator.nextUnitInterval() < expected - Double(count) { count += 1 }
@@ -31,7 +31,7 @@ extension HouseFloorPlan {
             }
         }
         for wall in walls {
-            let direction = (wall.end - wall.start) / simd_length(wall.end - wall.start)
+            let direction = (wall.end - wall.start) / planarLength(wall.end - wall.start)
             let left = SIMD2(-direction.y, direction.x)
             for normal in [left, -left] {
                 let midpoint = 0.5 * (wall.start + wall.end) + 0.1 * normal
