@@ -158,6 +158,16 @@ struct LoopClosureScenarioTests {
         #expect(throws: EvaluationError.self) { try scenario.prefix(through: 2000) }
     }
 
+    @Test("the scenario's ATE helper compares with the ground truth")
+    func scenarioATE() throws {
+        let scenario = try LoopClosureScenario<SE2<Double>>(options: Self.options())
+        let truth = try scenario.absoluteTrajectoryError(of: scenario.groundTruth, alignment: .none)
+        #expect(truth.statistics.maximum == 0)
+        let drift = try scenario.absoluteTrajectoryError(of: scenario.initialEstimate, alignment: .none)
+        #expect(drift.statistics.maximum > 0)
+        #expect(drift.errors[0] == 0)
+    }
+
     @Test("options out of range are typed errors")
     func badOptions() {
         var options = Self.options()

@@ -114,6 +114,28 @@ struct VisualOdometryScenarioTests {
         #expect(observations.minimum >= 1_000)
     }
 
+    @Test("a window's ATE is zero for the truth and recovers a monocular scale with Sim(3)")
+    func windowATE() throws {
+        let scenario = try VisualOdometryScenario(options: Self.options(keyframes: 80))
+        let window = try scenario.window(endingAt: 79)
+        let truth = Array(scenario.poses[window.keyframes])
+        let exact = try scenario.absoluteTrajectoryError(of: truth, window: window, alignment: .none)
+        #expect(exact.statistics.maximum == 0)
+        // A monocular estimate: the truth in another frame at half scale.
+        let frame = SE3(rotation: SO3.exp(SIMD3(0.1, 0.2, 0.3)), translation: SIMD3(1, 2, 3))
+        let scaled = truth.map { pose in
+            let moved = frame * pose
+            return SE3(rotation: moved.rotation, translation: 0.5 * moved.translation)
+        }
+        let ate = try scenario.absoluteTrajectoryError(of: scaled, window: window, alignment: .sim3)
+        #expect(abs(ate.transform.scale - 2) <= 256 * Double.ulpOfOne * 2)
+        // Camera centres are O(20 m) from the origin.
+        #expect(ate.statistics.maximum <= 1024 * Double.ulpOfOne * 20)
+        #expect(throws: EvaluationError.self) {
+            try scenario.absoluteTrajectoryError(of: Array(scaled.dropLast()), window: window, alignment: .sim3)
+        }
+    }
+
     @Test("keyframe accessors and bad arguments")
     func accessors() throws {
         let scenario = try VisualOdometryScenario(options: Self.options(keyframes: 60))

@@ -188,6 +188,19 @@ public struct VisualOdometryScenario: Sendable {
         return observations[keyframeRanges[keyframe]]
     }
 
+    /// The absolute trajectory error of estimated poses T_wc of a window's keyframes (oldest
+    /// first) against the ground truth, by camera centres. Use ``TrajectoryAlignment/sim3`` for
+    /// monocular estimates, whose scale is unobservable.
+    public func absoluteTrajectoryError(
+        of estimate: [SE3<Double>], window: Window, alignment: TrajectoryAlignment
+    ) throws -> AbsoluteTrajectoryError {
+        guard window.keyframes.upperBound <= keyframeCount else {
+            throw EvaluationError.invalidArgument("window \(window.keyframes) is outside 0..<\(keyframeCount)")
+        }
+        return try AbsoluteTrajectoryError(
+            estimated: estimate, reference: Array(poses[window.keyframes]), alignment: alignment)
+    }
+
     /// Number of full windows of `size` keyframes: one ending at every keyframe from size − 1 on.
     public func windowCount(size: Int = 50) -> Int {
         max(0, keyframeCount - size + 1)
