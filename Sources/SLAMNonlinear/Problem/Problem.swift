@@ -161,6 +161,11 @@ public struct Problem: Sendable {
         return records.first { $0.kind.isPose }?.id
     }
 
+    /// Whether variable `id` was fixed with ``setFixed(_:_:)`` (ignoring the gauge).
+    public func isExplicitlyFixed(_ id: Int) -> Bool {
+        recordByID[id].map { records[$0].fixed } ?? false
+    }
+
     /// Whether variable `id` is held fixed (explicitly or by the gauge).
     public func isFixed(_ id: Int) -> Bool {
         guard let r = recordByID[id] else { return false }
