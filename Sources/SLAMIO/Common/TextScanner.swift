@@ -57,6 +57,9 @@ struct TextScanner {
         return false
     }
 
+    /// Whether the current line is a `#` comment.
+    var isComment: Bool { !tokens.isEmpty && bytes[tokens[0].lowerBound] == 0x23 }
+
     func text(_ k: Int) -> String { String(decoding: bytes[tokens[k]], as: UTF8.self) }
 
     /// Whether token `k` equals `literal` (ASCII).

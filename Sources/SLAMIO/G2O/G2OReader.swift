@@ -93,7 +93,7 @@ public enum G2OReader {
             } else if s.token(0, is: "FIX") {
                 guard s.tokens.count >= 2 else { throw s.error(.missingField(expected: 2, found: s.tokens.count)) }
                 for k in 1..<s.tokens.count { fixed.append((try s.integer(k), s.line)) }
-            } else if s.tokens.count > 0, s.text(0).hasPrefix("#") {
+            } else if s.isComment {
                 continue
             } else if options.skipUnknownTags {
                 report.skippedLines.append(.init(line: s.line, tag: s.text(0)))
