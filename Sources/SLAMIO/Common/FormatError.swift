@@ -48,6 +48,8 @@ public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A one-line explanation for logs and error messages.
+
     public var description: String {
         let place = "\(file ?? "<input>"):\(line)"
         switch reason {

@@ -53,6 +53,8 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         measurementInverse = measurement.inverse
     }
 
+    /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
+
     public static func == (a: BetweenFactorSE3, b: BetweenFactorSE3) -> Bool {
         a.from == b.from && a.to == b.to && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel && a.error == b.error

@@ -9,6 +9,8 @@ public enum FactorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The camera calibration has a non-finite or non-positive focal length.
     case invalidCalibration
 
+    /// A one-line explanation for logs and error messages.
+
     public var description: String {
         switch self {
         case .informationDimension(let e, let a): return "information is \(a)×\(a), expected \(e)×\(e)"

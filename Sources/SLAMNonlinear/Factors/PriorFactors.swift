@@ -32,6 +32,8 @@ public struct PriorFactorSE2: Sendable, Equatable {
         measurementInverse = measurement.inverse
     }
 
+    /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
+
     public static func == (a: PriorFactorSE2, b: PriorFactorSE2) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel
@@ -90,6 +92,8 @@ public struct PriorFactorSE3: Sendable, Equatable {
         measurementInverse = measurement.inverse
     }
 
+    /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
+
     public static func == (a: PriorFactorSE3, b: PriorFactorSE3) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel
@@ -144,6 +148,8 @@ public struct PriorFactorPoint3: Sendable, Equatable {
         self.kernel = kernel
         whitening = Matrix3(rowMajor: information.squareRoot)
     }
+
+    /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
 
     public static func == (a: PriorFactorPoint3, b: PriorFactorPoint3) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information

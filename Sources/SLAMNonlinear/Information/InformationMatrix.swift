@@ -23,6 +23,8 @@ public struct InformationMatrix: Sendable, Equatable {
         /// Ω has an eigenvalue below −10⁻¹² of its largest magnitude.
         case indefinite(smallestEigenvalue: Double)
 
+        /// A one-line explanation for logs and error messages.
+
         public var description: String {
             switch self {
             case .wrongSize(let e, let a): return "information has \(a) entries, expected \(e)"

@@ -11,6 +11,8 @@ public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A factor connects a variable to itself.
     case selfLoop(id: Int)
 
+    /// A one-line explanation for logs and error messages.
+
     public var description: String {
         switch self {
         case .duplicateVariable(let id): return "variable \(id) already exists"
