@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import MixedSLAM
 
 @Suite("Problem")
@@ -74,6 +75,23 @@ struct ProblemTests {
         let fromResiduals = 0.5 * lin.residuals.reduce(0) { $0 + $1 * $1 }
         #expect(abs(fromResiduals - expected) <= 1e-12 * expected)
         #expect(abs(p.cost(precision: .fp32) - expected) <= 1e3 * Precision.fp32.unitRoundoff * expected)
+    }
+
+    @Test("SE3 error conventions: log map uses the full angle, g2o the quaternion vector part")
+    func errorConventions() throws {
+        let theta = 0.5
+        let translation = SIMD3<Double>(0.3, -0.2, 0.1)
+        for (convention, rotationError) in [(SE3ErrorConvention.logMap, theta), (.g2o, sin(theta / 2))] {
+            var p = Problem()
+            try p.addSE3(id: 0, .identity)
+            try p.addSE3(id: 1, SE3(rotation: .exp(SIMD3(0, 0, theta)), translation: translation))
+            try p.add(BetweenFactorSE3(from: 0, to: 1, measurement: .identity, error: convention))
+            // Log map translation is V(φ)⁻¹ t; the g2o translation error is t itself.
+            let t = convention == .logMap
+                ? SO3<Double>.leftJacobianInverse(SIMD3(0, 0, theta)) * translation : translation
+            let expected = 0.5 * (t.squaredNorm + rotationError * rotationError)
+            #expect(abs(p.cost(precision: .fp64) - expected) <= 1e-15, "\(convention)")
+        }
     }
 
     @Test("Robust kernels: cost ½ρ(s), residual and Jacobian scaled by √ρ′(s)")
