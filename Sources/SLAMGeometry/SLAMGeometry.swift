@@ -1,1 +1,0 @@
-// Module `SLAMGeometry`: see ../../docs/architecture.md for its place in the layers.

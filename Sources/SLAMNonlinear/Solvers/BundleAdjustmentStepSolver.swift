@@ -1,0 +1,226 @@
+import SLAMLinear
+import SLAMSparse
+
+/// The step solver for bundle adjustment: lays the linearization out as a
+/// ``BundleAdjustmentSystem`` (camera and point blocks per observation) and solves
+/// (JᵀJ + λD) δ = −Jᵀr with CGNR (products at the plan's `matrixVector` precision), the dense
+/// Schur complement, or CHOLMOD on the full normal equations.
+///
+/// Every factor must be a two-row reprojection on one camera (SE(3) pose or BAL camera) and
+/// one point; cameras and points held fixed simply have no columns.
+public struct BundleAdjustmentStepSolver: StepSolver {
+    /// The linear solver.
+    public enum Method: String, Sendable, Codable, CaseIterable {
+        /// CGNR on J with block-Jacobi preconditioning: the mixed-precision solver.
+        case cgnr
+        /// Points eliminated, dense Cholesky of the reduced camera system (fp64).
+        case denseSchur = "dense-schur"
+        /// CHOLMOD on the full normal equations (fp64): the reference of record.
+        case cholmod
+    }
+
+    /// Configuration with documented defaults.
+    public struct Options: Sendable {
+        /// Solver for fp64 plans. Default ``Method/denseSchur``.
+        public var directMethod = Method.denseSchur
+        /// Solver for every other plan. Default ``Method/cgnr``.
+        public var iterativeMethod = Method.cgnr
+        /// CGNR options (the CG tolerance is the inexact-Newton forcing term). Default:
+        /// relative tolerance 1e-6, 500 iterations.
+        public var cgnr = CGNR.Options()
+
+        /// Creates options with the documented defaults.
+        public init() {}
+    }
+
+    /// The options of this solver.
+    public var options: Options
+    /// Symbolic analyses done (layouts built, CHOLMOD analyses).
+    public private(set) var symbolicAnalyses = 0
+
+    private var buildID: UInt64 = 0
+    private var linearization: Linearization?
+    private var system: BundleAdjustmentSystem?
+    /// For each free variable, its column offset in the system's ordering (cameras, points).
+    private var columnOfVariable: [Int] = []
+    /// Tangent dimension of each free variable.
+    private var variableSizes: [Int] = []
+    /// Tangent dimension of each free variable.    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
+    private var cameraBlockOfFactor: [Int] = []
+    private var pointBlockOfFactor: [Int] = []
+    private var diagonal: [Double] = []
+    private var gradient: [Double] = []
+    private var schur = DenseSchur()
+    private var cgnr = CGNR()
+    private var cholmod: Cholmod?
+
+    /// Creates a solver; the layout is built on the first linearization.
+    public init(options: Options = Options()) { self.options = options }
+
+    private func method(for plan: PrecisionPlan) -> Method {
+        plan.matrixVector == .fp64 && plan.triangularSolve == .fp64 ? options.directMethod : options.iterativeMethod
+    }
+
+    /// The method's name for `plan`.
+    public func linearSolverName(for plan: PrecisionPlan) -> String { method(for: plan).rawValue }
+
+    /// Evaluates residuals and Jacobians at `plan.residual` into the BA layout.
+    public mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult {
+        let structure = problem.structure
+        if structure.buildID != buildID { try analyze(structure) }
+        var lin = linearization ?? Linearization(structure: structure)
+        linearization = nil
+        problem.linearize(precision: plan.residual, into: &lin)
+        defer { linearization = lin }
+        guard var s = system else { throw LinearSolverError.patternChanged }
+        system = nil
+        defer { system = s }
+        let c = s.cameraSize
+        for f in 0..<structure.factorCount {
+            let r = structure.residualOffsets[f]
+            s.residuals[2 * f] = lin.residuals[r]
+            s.residuals[2 * f + 1] = lin.residuals[r + 1]
+            if cameraBlockOfFactor[f] >= 0 {
+                let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
+                for k in 0..<(2 * c) { s.cameraBlocks[2 * c * f + k] = lin.jacobians[o + k] }
+            }
+            if pointBlockOfFactor[f] >= 0 {
+                let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
+                for k in 0..<6 { s.pointBlocks[6 * f + k] = lin.jacobians[o + k] }
+            }
+        }
+        gradient = s.gradient()
+        diagonal = s.hessianDiagonal()
+        let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
+        guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
+        return LinearizationResult(gradientMaxNorm: maxNorm)
+    }
+
+    /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
+    public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
+        guard let s = system else { throw LinearSolverError.patternChanged }
+        let damping = damping.shift(diagonal: diagonal)
+        var result: StepResult
+        var delta: [Double]
+        switch method(for: plan) {
+        case .denseSchur:
+            delta = try schur.solve(s, damping: damping)
+            result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
+        case .cholmod:
+            let normal = try s.normalMatrix()
+            if cholmod == nil { cholmod = Cholmod() }
+            if !cholmod!.isAnalyzed(for: normal) { symbolicAnalyses += 1 }
+            try cholmod!.factorize(normal, diagonalShift: damping)
+            delta = []
+            try cholmod!.solve(gradient.map { -$0 }, into: &delta)
+            result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
+        case .cgnr:
+            cgnr.options = options.cgnr
+            cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
+            let (d, report) = try cgnr.solve(s, damping: damping, productPrecision: plan.matrixVector)
+            delta = d
+            result = StepResult(
+                delta: [], predictedDecrease: 0, iterations: report.conjugateGradient.iterations,
+                termination: report.conjugateGradient.termination.rawValue)
+            result.halfOverflows = report.conversion.overflowCount
+            result.halfUnderflows = report.conversion.flushedCount
+            if report.conjugateGradient.termination == .nonFinite || report.conjugateGradient.termination == .indefinite {
+                throw LinearSolverError.notPositiveDefinite(column: -1)
+            }
+        }
+        result.predictedDecrease = modelDecrease(s, delta)
+        result.delta = reorder(delta)
+        return result
+    }
+
+    /// δ from the system's ordering (cameras, points) to the problem's free-variable order.
+    private func reorder(_ delta: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: delta.count)
+        var position = 0
+        for (v, column) in columnOfVariable.enumerated() {
+            let size = variableSizes[v]
+            for i in 0..<size { out[position + i] = delta[column + i] }
+            position += size
+        }
+        return out
+    }
+
+    /// m(0) − m(δ) = −gᵀδ − ½ ‖J δ‖² in fp64, in the system's ordering.
+    private func modelDecrease(_ s: BundleAdjustmentSystem, _ delta: [Double]) -> Double {
+        let c = s.cameraSize, p = BundleAdjustmentSystem.pointSize, m = s.residualSize
+        let pointOffset = s.cameraCount * c
+        var jd = 0.0
+        for k in 0..<s.observationCount {
+            let camera = Int(s.cameraIndex[k]), point = Int(s.pointIndex[k])
+            for row in 0..<m {
+                var sum = 0.0
+                if camera >= 0 { for j in 0..<c { sum += s.cameraBlocks[(k * m + row) * c + j] * delta[camera * c + j] } }
+                if point >= 0 { for j in 0..<p { sum += s.pointBlocks[(k * m + row) * p + j] * delta[pointOffset + point * p + j] } }
+                jd += sum * sum
+            }
+        }
+        var gd = 0.0
+        for k in delta.indices { gd += gradient[k] * delta[k] }
+        return -gd - 0.5 * jd
+    }
+
+    private mutating func analyze(_ structure: ProblemStructure) throws {
+        var cameraOfVariable = [Int](repeating: -1, count: structure.freeVariableCount)
+        var pointOfVariable = [Int](repeating: -1, count: structure.freeVariableCount)
+        var cameraCount = 0, pointCount = 0
+        var cameraSize: Int?
+        for v in 0..<structure.freeVariableCount {
+            switch structure.freeVariableKinds[v] {
+            case .se3, .balCamera:
+                let size = structure.freeVariableKinds[v].tangentDimension
+                if let cameraSize, cameraSize != size {
+                    throw OptimizerError.invalidOption("bundle adjustment needs one camera kind, got SE(3) poses and BAL cameras")
+                }
+                cameraSize = size
+                cameraOfVariable[v] = cameraCount
+                cameraCount += 1
+            case .point3:
+                pointOfVariable[v] = pointCount
+                pointCount += 1
+            case .se2:
+                throw OptimizerError.invalidOption("bundle adjustment has no SE(2) variables")
+            }
+        }
+        let c = cameraSize ?? 6
+        var cameraIndex = [Int32](), pointIndex = [Int32]()
+        cameraBlockOfFactor = []
+        pointBlockOfFactor = []
+        for f in 0..<structure.factorCount {
+            guard structure.residualDimension(ofFactor: f) == 2 else {
+                throw OptimizerError.invalidOption("factor \(f) is not a reprojection: bundle adjustment takes only 2-row reprojection factors")
+            }
+            var camera: Int32 = -1, point: Int32 = -1
+            var cameraBlock = -1, pointBlock = -1
+            for b in structure.factorBlockOffsets[f]..<structure.factorBlockOffsets[f + 1] {
+                let v = structure.blockVariables[b]
+                if cameraOfVariable[v] >= 0 {
+                    camera = Int32(cameraOfVariable[v])
+                    cameraBlock = b
+                } else {
+                    point = Int32(pointOfVariable[v])
+                    pointBlock = b
+                }
+            }
+            cameraIndex.append(camera)
+            pointIndex.append(point)
+            cameraBlockOfFactor.append(cameraBlock)
+            pointBlockOfFactor.append(pointBlock)
+        }
+        system = try BundleAdjustmentSystem(
+            cameraSize: c, cameraCount: cameraCount, pointCount: pointCount,
+            cameraIndex: cameraIndex, pointIndex: pointIndex)
+        columnOfVariable = (0..<structure.freeVariableCount).map { v in
+            cameraOfVariable[v] >= 0 ? cameraOfVariable[v] * c : cameraCount * c + pointOfVariable[v] * 3
+        }
+        variableSizes = (0..<structure.freeVariableCount).map { structure.tangentDimension(ofFreeVariable: $0) }
+        buildID = structure.buildID
+        linearization = Linearization(structure: structure)
+        cholmod = nil
+        symbolicAnalyses += 1
+    }
+}

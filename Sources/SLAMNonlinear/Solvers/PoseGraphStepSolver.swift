@@ -1,0 +1,330 @@
+import SLAMLinear
+import SLAMSparse
+
+/// The step solver for pose graphs: assembles the block Hessian H = JᵀJ (3×3 blocks for
+/// SE(2), 6×6 for SE(3)) and gradient g = Jᵀr in fp64, then solves (H + λD) δ = −g either
+/// directly with CHOLMOD (fp64 plans) or with PCG preconditioned by a static block
+/// incomplete Cholesky factor (other plans).
+///
+/// The PCG path works on the Jacobi-scaled system Ĥ = S (H + λD) S with S = diag(H + λD)^-½
+/// (unit diagonal, |Ĥᵢⱼ| ≤ 1), so fp16 copies of Ĥ and of its IC(0) factor cannot overflow;
+/// Ĥ's products run at the plan's `matrixVector` precision, the factor's triangular solves at
+/// `triangularSolve`, vectors in fp32. The naive `fp16` plan skips the scaling and casts H
+/// itself, which is what makes it fragile.
+///
+/// Everything symbolic — the Hessian pattern, the scatter map from Jacobian blocks to Hessian
+/// blocks, CHOLMOD's analysis, the AMD ordering — is computed once per structure and reused
+/// by every linearization and every later solve with this instance.
+public struct PoseGraphStepSolver: StepSolver {
+    /// When the incomplete-Cholesky preconditioner is recomputed.
+    public enum RefreshPolicy: String, Sendable, Codable, CaseIterable {
+        /// Factored once per problem structure ("static"), reused in every iteration and solve.
+        case once
+        /// Factored again for every linear solve.
+        case everySolve
+        /// Refactored when CG needs more than ``Options/adaptiveRefreshGrowth`` times the
+        /// iterations it needed right after the last factorization.
+        case adaptive
+    }
+
+    /// Configuration with documented defaults.
+    public struct Options: Sendable {
+        /// Preconditioner refresh policy. Default ``RefreshPolicy/once`` (static).
+        public var refresh: RefreshPolicy = .once
+        /// CG options. The tolerance is the floor of the inexact-Newton forcing sequence.
+        public var conjugateGradient: ConjugateGradient.Options = {
+            var options = ConjugateGradient.Options()
+            options.relativeTolerance = 1e-6
+            options.maxIterations = 1000
+            return options
+        }()
+        /// Largest forcing term η (relative CG tolerance) far from the optimum. Default 1e-2.
+        public var maxForcing = 1e-2
+        /// Growth of CG iterations that triggers an adaptive refresh. Default 2.
+        public var adaptiveRefreshGrowth = 2.0
+        /// Kernel path and fp16 arithmetic of the products and triangular solves.
+        public var kernel = KernelOptions()
+        /// Whether the direct path uses CHOLMOD even for non-fp64 plans. Default false.
+        public var alwaysDirect = false
+
+        /// Creates options with the documented defaults.
+        public init() {}
+    }
+
+    /// The options of this solver.
+    public var options: Options
+    /// Symbolic analyses done (pattern builds plus CHOLMOD analyses).
+    public private(set) var symbolicAnalyses = 0
+
+    private var linearization: Linearization?
+    private var buildID: UInt64 = 0
+    private var blockSize = 0
+    private var hessian: BlockCSRMatrix<Double>?
+    /// For each factor, for each ordered pair (a, b) of its blocks, the Hessian block index.
+    private var scatter: [Int32] = []
+    private var scatterOffsets: [Int] = []
+    private var diagonalBlock: [Int] = []
+    private var gradient: [Double] = []
+    private var diagonal: [Double] = []
+    private var cholmod: Cholmod?
+    private var ordering: [Int32]?
+    private var preconditioner: IncompleteCholesky?
+    private var preconditionerPrecision: Precision?
+    private var iterationsAfterRefresh = 0
+    private var lastIterations = 0
+    private var conjugateGradient = ConjugateGradient()
+    private var initialGradientNorm = 0.0
+
+    /// Creates a solver; all analysis happens on the first linearization.
+    public init(options: Options = Options()) { self.options = options }
+
+    /// `cholmod` for fp64 plans (or with ``Options/alwaysDirect``), `pcg-ic` otherwise.
+    public func linearSolverName(for plan: PrecisionPlan) -> String {
+        usesDirectSolver(plan) ? "cholmod" : "pcg-ic"
+    }
+
+    private func usesDirectSolver(_ plan: PrecisionPlan) -> Bool {
+        options.alwaysDirect || (plan.matrixVector == .fp64 && plan.triangularSolve == .fp64)
+    }
+
+    /// Evaluates residuals and Jacobians at `plan.residual` and assembles H and g in fp64.
+    public mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult {
+        let structure = problem.structure
+        if structure.buildID != buildID { try analyze(structure) }
+        var lin = linearization ?? Linearization(structure: structure)
+        linearization = nil
+        problem.linearize(precision: plan.residual, into: &lin)
+        defer { linearization = lin }
+        guard var h = hessian else { throw LinearSolverError.patternChanged }
+        hessian = nil
+        defer { hessian = h }
+        let b = blockSize, bb = b * b
+        for k in h.values.indices { h.values[k] = 0 }
+        for k in gradient.indices { gradient[k] = 0 }
+        lin.jacobians.withUnsafeBufferPointer { jac in
+            lin.residuals.withUnsafeBufferPointer { res in
+                h.values.withUnsafeMutableBufferPointer { hv in
+                    for f in 0..<structure.factorCount {
+                        let m = structure.residualDimension(ofFactor: f)
+                        let r = res.baseAddress! + structure.residualOffsets[f]
+                        let first = structure.factorBlockOffsets[f], last = structure.factorBlockOffsets[f + 1]
+                        var pair = scatterOffsets[f]
+                        for ba in first..<last {
+                            let ja = jac.baseAddress! + structure.blockJacobianOffsets[ba]
+                            let va = structure.blockVariables[ba]
+                            for i in 0..<b {
+                                var sum = 0.0
+                                for row in 0..<m { sum += ja[row * b + i] * r[row] }
+                                gradient[va * b + i] += sum
+                            }
+                            for bbIndex in first..<last {
+                                let jb = jac.baseAddress! + structure.blockJacobianOffsets[bbIndex]
+                                let target = hv.baseAddress! + Int(scatter[pair]) * bb
+                                pair += 1
+                                for i in 0..<b {
+                                    for j in 0..<b {
+                                        var sum = 0.0
+                                        for row in 0..<m { sum += ja[row * b + i] * jb[row * b + j] }
+                                        target[i * b + j] += sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var maxNorm = 0.0
+        for (v, block) in diagonalBlock.enumerated() {
+            for i in 0..<b { diagonal[v * b + i] = h.values[block * bb + i * b + i] }
+        }
+        for g in gradient { maxNorm = max(maxNorm, abs(g)) }
+        guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
+        if initialGradientNorm == 0 { initialGradientNorm = maxNorm }
+        return LinearizationResult(gradientMaxNorm: maxNorm)
+    }
+
+    /// Solves (H + λD) δ = −g for the last linearization.
+    public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
+        guard let h = hessian else { throw LinearSolverError.patternChanged }
+        let n = gradient.count
+        let shift = damping.shift(diagonal: diagonal)
+        var delta = [Double](repeating: 0, count: n)
+        var result: StepResult
+        if usesDirectSolver(plan) {
+            if cholmod == nil {
+                cholmod = Cholmod()
+            }
+            let solver = cholmod!
+            if !solver.isAnalyzed(for: h) { symbolicAnalyses += 1 }
+            try solver.factorize(h, diagonalShift: shift)
+            try solver.solve(gradient.map { -$0 }, into: &delta)
+            result = StepResult(delta: delta, predictedDecrease: 0, iterations: 1, termination: "direct")
+        } else {
+            result = try iterativeSolve(h, shift: shift, plan: plan, into: &delta)
+        }
+        result.predictedDecrease = try modelDecrease(h, result.delta)
+        return result
+    }
+
+    /// m(0) − m(δ) = −gᵀδ − ½ δᵀHδ in fp64.
+    private func modelDecrease(_ h: BlockCSRMatrix<Double>, _ delta: [Double]) throws -> Double {
+        var hd = [Double](repeating: 0, count: delta.count)
+        try h.multiply(delta, into: &hd, options: options.kernel)
+        var gd = 0.0, dhd = 0.0
+        for k in delta.indices {
+            gd += gradient[k] * delta[k]
+            dhd += delta[k] * hd[k]
+        }
+        return -gd - 0.5 * dhd
+    }
+
+    private mutating func iterativeSolve(
+        _ h: BlockCSRMatrix<Double>, shift: [Double], plan: PrecisionPlan, into delta: inout [Double]
+    ) throws -> StepResult {
+        let n = gradient.count
+        let scaled = plan.scalesBeforeHalfCast
+        // S = diag(H + λD)^-½ (identity for the naive plan).
+        var s = [Double](repeating: 1, count: n)
+        if scaled {
+            for k in 0..<n {
+                let d = diagonal[k] + shift[k]
+                s[k] = d > 0 ? 1 / d.squareRoot() : 1
+            }
+        }
+        var system = h
+        let b = blockSize
+        for blockRow in 0..<system.blockRowCount {
+            for k in Int(system.blockRowPointers[blockRow])..<Int(system.blockRowPointers[blockRow + 1]) {
+                let column0 = Int(system.blockColumnIndices[k]) * b
+                for i in 0..<b {
+                    for j in 0..<b {
+                        system.values[k * b * b + i * b + j] *= s[blockRow * b + i] * s[column0 + j]
+                    }
+                }
+            }
+        }
+        for (v, block) in diagonalBlock.enumerated() {
+            for i in 0..<b {
+                system.values[block * b * b + i * b + i] += shift[v * b + i] * s[v * b + i] * s[v * b + i]
+            }
+        }
+        let rhs = (0..<n).map { Float(-gradient[$0] * s[$0]) }
+
+        var result = StepResult(delta: [], predictedDecrease: 0, iterations: 0, termination: "")
+        let refresh: Bool
+        switch options.refresh {
+        case .once: refresh = preconditioner == nil || preconditionerPrecision != plan.triangularSolve
+        case .everySolve: refresh = true
+        case .adaptive:
+            refresh = preconditioner == nil || preconditionerPrecision != plan.triangularSolve
+                || Double(lastIterations) > options.adaptiveRefreshGrowth * Double(max(iterationsAfterRefresh, 1))
+        }
+        if refresh {
+            if ordering == nil {
+                ordering = try AMDOrdering.blockPermutation(of: system)
+                symbolicAnalyses += 1
+            }
+            var icOptions = IncompleteCholesky.Options(storage: plan.triangularSolve == .fp64 ? .fp64 : plan.triangularSolve)
+            icOptions.kernel = options.kernel
+            let factor = try IncompleteCholesky(matrix: system, permutation: ordering, options: icOptions)
+            preconditioner = factor
+            preconditionerPrecision = plan.triangularSolve
+            result.factoredPreconditioner = true
+            result.preconditionerShift = factor.shift
+            result.halfOverflows += factor.conversionReport.overflowCount
+            result.halfUnderflows += factor.conversionReport.flushedCount
+        }
+        var cgOptions = options.conjugateGradient
+        let relativeGradient = initialGradientNorm > 0 ? (gradient.map(abs).max() ?? 0) / initialGradientNorm : 1
+        cgOptions.relativeTolerance = max(options.conjugateGradient.relativeTolerance, min(options.maxForcing, relativeGradient.squareRoot()))
+        conjugateGradient.options = cgOptions
+        var x: [Float] = []
+        var m = preconditioner!
+        let report: ConjugateGradient.Report
+        switch plan.matrixVector {
+        case .fp64:
+            var a = BlockMatrixOperator(system, kernel: options.kernel)
+            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        case .fp32:
+            let matrix = try system.converted(to: Float.self).matrix
+            var a = BlockMatrixOperator(matrix, kernel: options.kernel)
+            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        case .fp16:
+            let (matrix, conversion) = try system.converted(to: Float16.self)
+            result.halfOverflows += conversion.overflowCount
+            result.halfUnderflows += conversion.flushedCount
+            var a = BlockMatrixOperator(matrix, kernel: options.kernel)
+            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        }
+        preconditioner = m
+        if refresh { iterationsAfterRefresh = report.iterations }
+        lastIterations = report.iterations
+        for k in 0..<n { delta[k] = Double(x[k]) * s[k] }
+        result.delta = delta
+        result.iterations = report.iterations
+        result.termination = report.termination.rawValue
+        if report.termination == .nonFinite || report.termination == .indefinite {
+            throw LinearSolverError.notPositiveDefinite(column: -1)
+        }
+        return result
+    }
+
+    /// Builds the Hessian block pattern (both triangles) and the scatter map for `structure`.
+    private mutating func analyze(_ structure: ProblemStructure) throws {
+        let count = structure.freeVariableCount
+        let sizes = Set((0..<count).map { structure.tangentDimension(ofFreeVariable: $0) })
+        guard sizes.count <= 1 else {
+            throw OptimizerError.invalidOption("pose-graph solver needs one tangent dimension for every free variable, got \(sizes.sorted())")
+        }
+        let b = sizes.first ?? 1
+        var rows = [[Int32]](repeating: [], count: count)
+        for i in 0..<count {
+            for k in structure.hessianRowOffsets[i]..<structure.hessianRowOffsets[i + 1] {
+                let j = structure.hessianColumns[k]
+                rows[i].append(Int32(j))
+                if j != i { rows[j].append(Int32(i)) }
+            }
+        }
+        var pointers = [Int32](repeating: 0, count: count + 1)
+        var columns: [Int32] = []
+        for i in 0..<count {
+            let sorted = Array(Set(rows[i])).sorted()
+            columns += sorted
+            pointers[i + 1] = Int32(columns.count)
+        }
+        func blockIndex(_ i: Int, _ j: Int) -> Int32 {
+            let start = Int(pointers[i]), end = Int(pointers[i + 1])
+            var lo = start, hi = end
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if columns[mid] < Int32(j) { lo = mid + 1 } else { hi = mid }
+            }
+            return Int32(lo)
+        }
+        let matrix = try BlockCSRMatrix<Double>(
+            blockSize: b, blockRowCount: count, blockColumnCount: count, blockRowPointers: pointers,
+            blockColumnIndices: columns, values: [Double](repeating: 0, count: columns.count * b * b))
+        scatter = []
+        scatterOffsets = [0]
+        for f in 0..<structure.factorCount {
+            let variables = structure.freeVariables(ofFactor: f)
+            for a in variables {
+                for c in variables { scatter.append(blockIndex(a, c)) }
+            }
+            scatterOffsets.append(scatter.count)
+        }
+        diagonalBlock = (0..<count).map { Int(blockIndex($0, $0)) }
+        hessian = matrix
+        blockSize = b
+        gradient = [Double](repeating: 0, count: count * b)
+        diagonal = gradient
+        buildID = structure.buildID
+        linearization = Linearization(structure: structure)
+        cholmod = nil
+        ordering = nil
+        preconditioner = nil
+        initialGradientNorm = 0
+        symbolicAnalyses += 1
+    }
+}

@@ -1,0 +1,19 @@
+import SLAMSparse
+
+extension Problem: LeastSquaresProblem {
+    /// The variables' values: a value-type snapshot, restored to undo a rejected step.
+    public var snapshot: VariableValues {
+        get { values }
+        set { values = newValue }
+    }
+
+    /// Length of δ: the free variables' tangent dimensions summed.
+    public var freeDimension: Int {
+        mutating get { structure.tangentDimension }
+    }
+
+    /// x ← x ⊞ δ in fp64 (see ``retract(delta:)``).
+    public mutating func retract(by delta: [Double]) {
+        retract(delta: delta)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import MixedSLAM
+import Testing
+
+/// Small pose graphs generated in code: a loop of poses with odometry and loop closures.
+enum PoseGraphFixture {
+    struct Random {
+        var state: UInt64
+        mutating func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) * 0x1p-52 - 1
+        }
+    }
+
+    /// An SE(3) graph: a helix of `poses`, odometry i→i+1 and a loop closure every 7 poses back
+    /// to one 5 poses earlier; measurements perturbed by `noise`, start perturbed by `drift`.
+    static func se3(poses: Int, noise: Double, drift: Double, seed: UInt64) throws -> Problem {
+        var random = Random(state: seed)
+        let truth = (0..<poses).map { i -> SE3<Double> in
+            let a = Double(i) * 0.3
+            return SE3(
+                rotation: SO3.exp(SIMD3(0.1 * sin(a), 0.05, a)),
+                translation: SIMD3(3 * cos(a), 3 * sin(a), 0.1 * Double(i)))
+        }
+        func perturbation(_ scale: Double) -> SE3<Double> {
+            SE3.exp(SE3<Double>.Tangent(
+                translation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale,
+                rotation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale))
+        }
+        var problem = Problem()
+        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * perturbation(i == 0 ? 0 : drift)) }
+        var pairs = (0..<(poses - 1)).map { ($0, $0 + 1) }
+        for i in stride(from: 7, to: poses, by: 7) { pairs.append((i - 5, i)) }
+        let information = try InformationMatrix(
+            [100, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0,
+             0, 0, 0, 400, 0, 0, 0, 0, 0, 0, 400, 0, 0, 0, 0, 0, 0, 400], dimension: 6)
+        for (i, j) in pairs {
+            let z = truth[i].inverse * truth[j] * perturbation(noise)
+            _ = try problem.add(BetweenFactorSE3(from: i, to: j, measurement: z, information: information))
+        }
+        return problem
+    }
+}
+
+@Suite struct LevenbergMarquardtTests {
+    private func solve(_ problem: Problem, _ preset: PrecisionPlan.Preset, options: LevenbergMarquardt.Options = .init()) throws -> (Problem, Summary) {
+        var p = problem
+        var solver = PoseGraphStepSolver()
+        let summary = try LevenbergMarquardt(options: options).minimize(
+            &p, plan: .preset(preset, for: .poseGraph), stepSolver: &solver)
+        return (p, summary)
+    }
+
+    @Test func noiseFreeGraphReachesZeroCost() throws {
+        let problem = try PoseGraphFixture.se3(poses: 40, noise: 0, drift: 0.05, seed: 1)
+        #expect(problem.cost(precision: .fp64) > 1)
+        let (_, summary) = try solve(problem, .fp64)
+        #expect(summary.finalCost < 1e-16)
+        #expect(summary.isConverged)
+    }
+
+    /// Every plan reaches the fp64 optimum on a small noisy graph; adaptive to 1e-9 relative.
+    @Test func plansReachTheCholmodOptimum() throws {
+        let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 2)
+        let (_, reference) = try solve(problem, .fp64)
+        #expect(reference.linearSolver == "cholmod")
+        #expect(reference.isConverged)
+        let (_, adaptive) = try solve(problem, .adaptive)
+        #expect(abs(adaptive.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
+        #expect(!adaptive.switches.isEmpty)
+        for preset in [PrecisionPlan.Preset.fp32, .mixed] {
+            let (_, summary) = try solve(problem, preset)
+            #expect(summary.linearSolver == "pcg-ic")
+            // fp32 residuals resolve the cost to about u₃₂ · (number of terms).
+            #expect(abs(summary.finalCost - reference.finalCost) <= 1e-4 * reference.finalCost, "\(preset)")
+        }
+    }
+
+    /// With λ = 0 one LM iteration is one Gauss-Newton step: δ = −(JᵀJ)⁻¹ Jᵀ r, here computed
+    /// independently from a dense Jacobian with LAPACK.
+    @Test func gaussNewtonStepMatchesDenseNormalEquations() throws {
+        var problem = try PoseGraphFixture.se3(poses: 12, noise: 0.02, drift: 0.1, seed: 3)
+        var linearization = Linearization(structure: problem.structure)
+        problem.linearize(precision: .fp64, into: &linearization)
+        let s = problem.structure
+        let n = s.tangentDimension
+        var h = [Double](repeating: 0, count: n * n), g = [Double](repeating: 0, count: n)
+        var jacobian = [[Double]](repeating: [Double](repeating: 0, count: n), count: s.residualDimension)
+        for f in 0..<s.factorCount {
+            let m = s.residualDimension(ofFactor: f)
+            for b in s.factorBlockOffsets[f]..<s.factorBlockOffsets[f + 1] {
+                let v = s.blockVariables[b], d = s.tangentDimension(ofFreeVariable: v)
+                let block = linearization.jacobianBlock(b)
+                for row in 0..<m {
+                    for c in 0..<d {
+                        jacobian[s.residualOffsets[f] + row][s.tangentOffsets[v] + c] = block[block.startIndex + row * d + c]
+                    }
+                }
+            }
+        }
+        for (row, r) in zip(jacobian, linearization.residuals) {
+            for i in 0..<n {
+                g[i] += row[i] * r
+                for j in 0..<n { h[j * n + i] += row[i] * row[j] }
+            }
+        }
+        let factor = try DenseCholesky(columnMajor: h, dimension: n)
+        var delta = g.map { -$0 }
+        try factor.solve(&delta)
+        let expected = problem.retracted(by: delta)
+
+        var options = LevenbergMarquardt.Options()
+        options.gaussNewton = true
+        options.maxIterations = 1
+        let (stepped, _) = try solve(problem, .fp64, options: options)
+        for id in 0..<12 {
+            let a = stepped.se3(id)!, b = expected.se3(id)!
+            #expect(simd_distance(a.translation, b.translation) < 1e-10)
+        }
+    }
+
+    @Test func rejectedStepsNeverWorsenTheState() throws {
+        let problem = try PoseGraphFixture.se3(poses: 30, noise: 0.01, drift: 0.8, seed: 4)
+        let (solved, summary) = try solve(problem, .fp64)
+        #expect(summary.finalCost <= summary.initialCost)
+        #expect(solved.cost(precision: .fp64) == summary.finalCost)
+        let costs = summary.iterationDetails.filter(\.accepted).map(\.newCost)
+        #expect(zip(costs, costs.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test func optionsAreValidated() {
+        var options = LevenbergMarquardt.Options()
+        options.initialLambda = -1
+        #expect(throws: OptimizerError.self) { try options.validate() }
+    }
+
+    @Test func reSolveReusesTheSymbolicAnalysis() throws {
+        var problem = try PoseGraphFixture.se3(poses: 30, noise: 0.01, drift: 0.05, seed: 5)
+        var solver = PoseGraphStepSolver()
+        let first = try LevenbergMarquardt().minimize(&problem, plan: .preset(.fp64, for: .poseGraph), stepSolver: &solver)
+        #expect(first.symbolicAnalyses > 0)
+        try problem.setSE3(29, problem.se3(29)! * SE3.exp(.init(translation: SIMD3(0.1, 0, 0), rotation: .zero)))
+        let second = try LevenbergMarquardt().minimize(&problem, plan: .preset(.fp64, for: .poseGraph), stepSolver: &solver)
+        #expect(second.symbolicAnalyses == 0)
+        #expect(second.reusedSymbolicAnalysis)
+    }
+}
+
+private func simd_distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+    let d = a - b
+    return (d * d).sum().squareRoot()
+}
