@@ -27,8 +27,20 @@ public struct PoseGraphStepSolver: StepSolver {
         case adaptive
     }
 
+    /// The preconditioner of the PCG path.
+    public enum PreconditionerKind: String, Sendable, Codable, CaseIterable {
+        /// Block IC(0) on the Hessian's own pattern (AMD ordering, diagonal shift on
+        /// breakdown): the reference method's static preconditioner.
+        case incompleteCholesky = "ic0"
+        /// CHOLMOD's complete factor, computed once and reused while the Hessian drifts, stored
+        /// in the plan's triangular-solve precision.
+        case completeCholesky = "cholesky"
+    }
+
     /// Configuration with documented defaults.
     public struct Options: Sendable {
+        /// The PCG preconditioner. Default ``PreconditionerKind/incompleteCholesky``.
+        public var preconditioner = PreconditionerKind.incompleteCholesky
         /// Preconditioner refresh policy. Default ``RefreshPolicy/once`` (static).
         public var refresh: RefreshPolicy = .once
         /// CG options. The tolerance is the floor of the inexact-Newton forcing sequence.
@@ -42,6 +54,8 @@ public struct PoseGraphStepSolver: StepSolver {
         public var maxForcing = 1e-2
         /// Growth of CG iterations that triggers an adaptive refresh. Default 2.
         public var adaptiveRefreshGrowth = 2.0
+        /// CG iterations below which an adaptive refresh never triggers. Default 20.
+        public var adaptiveRefreshMinimum = 20
         /// Kernel path and fp16 arithmetic of the products and triangular solves.
         public var kernel = KernelOptions()
         /// Whether the direct path uses CHOLMOD even for non-fp64 plans. Default false.
@@ -68,7 +82,7 @@ public struct PoseGraphStepSolver: StepSolver {
     private var diagonal: [Double] = []
     private var cholmod: Cholmod?
     private var ordering: [Int32]?
-    private var preconditioner: IncompleteCholesky?
+    private var preconditioner: AnyPreconditioner?
     private var preconditionerPrecision: Precision?
     private var iterationsAfterRefresh = 0
     private var lastIterations = 0
@@ -218,22 +232,31 @@ public struct PoseGraphStepSolver: StepSolver {
         case .everySolve: refresh = true
         case .adaptive:
             refresh = preconditioner == nil || preconditionerPrecision != plan.triangularSolve
-                || Double(lastIterations) > options.adaptiveRefreshGrowth * Double(max(iterationsAfterRefresh, 1))
+                || Double(lastIterations) > max(
+                    options.adaptiveRefreshGrowth * Double(iterationsAfterRefresh), Double(options.adaptiveRefreshMinimum))
         }
         if refresh {
             if ordering == nil {
                 ordering = try AMDOrdering.blockPermutation(of: system)
                 symbolicAnalyses += 1
             }
-            var icOptions = IncompleteCholesky.Options(storage: plan.triangularSolve == .fp64 ? .fp64 : plan.triangularSolve)
-            icOptions.kernel = options.kernel
-            let factor = try IncompleteCholesky(matrix: system, permutation: ordering, options: icOptions)
-            preconditioner = factor
+            switch options.preconditioner {
+            case .incompleteCholesky:
+                var icOptions = IncompleteCholesky.Options(storage: plan.triangularSolve)
+                icOptions.kernel = options.kernel
+                let factor = try IncompleteCholesky(matrix: system, permutation: ordering, options: icOptions)
+                preconditioner = .incomplete(factor)
+                result.preconditionerShift = factor.shift
+                result.halfOverflows += factor.conversionReport.overflowCount
+                result.halfUnderflows += factor.conversionReport.flushedCount
+            case .completeCholesky:
+                let factor = try CholeskyPreconditioner(system, storage: plan.triangularSolve, kernel: options.kernel)
+                preconditioner = .complete(factor)
+                result.halfOverflows += factor.conversionReport.overflowCount
+                result.halfUnderflows += factor.conversionReport.flushedCount
+            }
             preconditionerPrecision = plan.triangularSolve
             result.factoredPreconditioner = true
-            result.preconditionerShift = factor.shift
-            result.halfOverflows += factor.conversionReport.overflowCount
-            result.halfUnderflows += factor.conversionReport.flushedCount
         }
         var cgOptions = options.conjugateGradient
         let relativeGradient = initialGradientNorm > 0 ? (gradient.map(abs).max() ?? 0) / initialGradientNorm : 1
@@ -326,5 +349,37 @@ public struct PoseGraphStepSolver: StepSolver {
         preconditioner = nil
         initialGradientNorm = 0
         symbolicAnalyses += 1
+    }
+}
+
+/// The preconditioners the pose-graph PCG path can hold.
+private enum AnyPreconditioner: Preconditioner {
+    case incomplete(IncompleteCholesky)
+    case complete(CholeskyPreconditioner)
+    /// Held only while a payload is being applied, so the payload's workspace stays uniquely
+    /// referenced and is mutated in place instead of copied.
+    case empty
+
+    var dimension: Int {
+        switch self {
+        case .incomplete(let m): return m.dimension
+        case .complete(let m): return m.dimension
+        case .empty: return 0
+        }
+    }
+
+    mutating func apply(_ r: [Float], into z: inout [Float]) throws {
+        switch self {
+        case .incomplete(var m):
+            self = .empty
+            defer { self = .incomplete(m) }
+            try m.apply(r, into: &z)
+        case .complete(var m):
+            self = .empty
+            defer { self = .complete(m) }
+            try m.apply(r, into: &z)
+        case .empty:
+            break
+        }
     }
 }
