@@ -25,6 +25,14 @@ public struct Matrix6<Scalar: GeometryScalar>: Sendable, Equatable {
         self.bottomRight = bottomRight
     }
 
+    /// The matrix converted to another scalar type.
+    @inlinable
+    public init<Other: GeometryScalar>(_ other: Matrix6<Other>) {
+        self.init(
+            topLeft: Matrix3(other.topLeft), topRight: Matrix3(other.topRight),
+            bottomLeft: Matrix3(other.bottomLeft), bottomRight: Matrix3(other.bottomRight))
+    }
+
     /// The identity.
     @inlinable
     public static var identity: Matrix6 {

@@ -1,1 +1,0 @@
-// Module `SLAMIO`: see ../../docs/architecture.md for its place in the layers.

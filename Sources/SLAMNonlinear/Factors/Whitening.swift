@@ -1,0 +1,98 @@
+import SLAMGeometry
+
+/// Writes of whitened, robust-weighted factor blocks from the evaluation scalar `S` into the
+/// fp64 buffers of a ``Linearization`` (row-major), plus the small products the factors share.
+@usableFromInline
+enum BlockStore {
+    @inlinable
+    static func store<S: GeometryScalar>(_ v: SIMD3<S>, weight w: Double, to p: UnsafeMutablePointer<Double>) {
+        p[0] = w * Double(v.x)
+        p[1] = w * Double(v.y)
+        p[2] = w * Double(v.z)
+    }
+
+    @inlinable
+    static func store<S: GeometryScalar>(_ v: SIMD2<S>, weight w: Double, to p: UnsafeMutablePointer<Double>) {
+        p[0] = w * Double(v.x)
+        p[1] = w * Double(v.y)
+    }
+
+    /// A 3×3 block into a row-major buffer with `stride` columns, starting at column `column`.
+    @inlinable
+    static func store<S: GeometryScalar>(
+        _ m: Matrix3<S>, weight w: Double, to p: UnsafeMutablePointer<Double>, stride: Int = 3, column: Int = 0
+    ) {
+        store(m.row0, weight: w, to: p + column)
+        store(m.row1, weight: w, to: p + stride + column)
+        store(m.row2, weight: w, to: p + 2 * stride + column)
+    }
+
+    @inlinable
+    static func store<S: GeometryScalar>(_ m: Matrix6<S>, weight w: Double, to p: UnsafeMutablePointer<Double>) {
+        store(m.topLeft, weight: w, to: p, stride: 6, column: 0)
+        store(m.topRight, weight: w, to: p, stride: 6, column: 3)
+        store(m.bottomLeft, weight: w, to: p + 18, stride: 6, column: 0)
+        store(m.bottomRight, weight: w, to: p + 18, stride: 6, column: 3)
+    }
+
+    /// Squared norm accumulated in fp64 from the `S`-rounded entries, so the robust kernel
+    /// sees what the residual plan computed without fp16 overflow in the sum itself.
+    @inlinable
+    static func squaredNorm<S: GeometryScalar>(_ v: SIMD3<S>) -> Double {
+        let x = Double(v.x)
+        let y = Double(v.y)
+        let z = Double(v.z)
+        return x * x + y * y + z * z
+    }
+
+    @inlinable
+    static func squaredNorm<S: GeometryScalar>(_ v: SIMD2<S>) -> Double {
+        let x = Double(v.x)
+        let y = Double(v.y)
+        return x * x + y * y
+    }
+
+    @inlinable
+    static func squaredNorm<S: GeometryScalar>(_ t: SE3<S>.Tangent) -> Double {
+        squaredNorm(t.translation) + squaredNorm(t.rotation)
+    }
+}
+
+extension Matrix3 where Scalar == Double {
+    /// The row-major 3×3 array as a matrix.
+    init(rowMajor a: [Double]) {
+        self.init(rows: SIMD3(a[0], a[1], a[2]), SIMD3(a[3], a[4], a[5]), SIMD3(a[6], a[7], a[8]))
+    }
+}
+
+extension Matrix6 where Scalar == Double {
+    /// The row-major 6×6 array as a matrix.
+    init(rowMajor a: [Double]) {
+        self.init(
+            topLeft: Matrix3(rows: SIMD3(a[0], a[1], a[2]), SIMD3(a[6], a[7], a[8]), SIMD3(a[12], a[13], a[14])),
+            topRight: Matrix3(rows: SIMD3(a[3], a[4], a[5]), SIMD3(a[9], a[10], a[11]), SIMD3(a[15], a[16], a[17])),
+            bottomLeft: Matrix3(rows: SIMD3(a[18], a[19], a[20]), SIMD3(a[24], a[25], a[26]), SIMD3(a[30], a[31], a[32])),
+            bottomRight: Matrix3(rows: SIMD3(a[21], a[22], a[23]), SIMD3(a[27], a[28], a[29]), SIMD3(a[33], a[34], a[35])))
+    }
+}
+
+/// A 2×2 upper-triangular whitening [[a, b], [0, c]] for pixel residuals.
+@usableFromInline
+struct Whitening2: Sendable, Equatable {
+    @usableFromInline var a: Double
+    @usableFromInline var b: Double
+    @usableFromInline var c: Double
+    @usableFromInline var d: Double
+
+    init(_ s: [Double]) {
+        a = s[0]
+        b = s[1]
+        c = s[2]
+        d = s[3]
+    }
+
+    @inlinable
+    func apply<S: GeometryScalar>(_ v: SIMD2<S>) -> SIMD2<S> {
+        SIMD2(S(a) * v.x + S(b) * v.y, S(c) * v.x + S(d) * v.y)
+    }
+}

@@ -1,0 +1,25 @@
+/// Why a variable or factor could not be added to a ``Problem``.
+public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A variable with this id already exists.
+    case duplicateVariable(id: Int)
+    /// No variable has this id.
+    case unknownVariable(id: Int)
+    /// The variable exists but is of another kind than the factor or accessor needs.
+    case wrongVariableKind(id: Int, expected: VariableKind, actual: VariableKind)
+    /// A value has a NaN or infinite component.
+    case nonFiniteValue(id: Int)
+    /// A factor connects a variable to itself.
+    case selfLoop(id: Int)
+
+    /// A one-line explanation for logs and error messages.
+
+    public var description: String {
+        switch self {
+        case .duplicateVariable(let id): return "variable \(id) already exists"
+        case .unknownVariable(let id): return "unknown variable \(id)"
+        case .wrongVariableKind(let id, let e, let a): return "variable \(id) is \(a.rawValue), expected \(e.rawValue)"
+        case .nonFiniteValue(let id): return "variable \(id) has a NaN or infinite component"
+        case .selfLoop(let id): return "factor connects variable \(id) to itself"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module `SLAMNonlinear`: see ../../docs/architecture.md for its place in the layers.

@@ -1,0 +1,143 @@
+import Testing
+import MixedSLAM
+
+@Suite("Factor Jacobians against central differences")
+struct FactorJacobianTests {
+    private func expectMatches(_ problem: Problem, _ label: String) {
+        let check = jacobianCheck(problem)
+        let tol = finiteDifferenceTolerance(scale: check.scale)
+        let diff = maxAbsDifference(check.analytic, check.numerical)
+        #expect(diff <= tol, "\(label): max |J − J_fd| = \(diff), tolerance \(tol)")
+        #expect(check.analytic.flatMap { $0 }.contains { $0 != 0 }, "\(label): Jacobian is all zero")
+    }
+
+    @Test("SE2 between: random, identity and near-π relative rotations")
+    func betweenSE2() throws {
+        var rng = SeededGenerator(seed: 31)
+        let cases: [(SE2<Double>, SE2<Double>, SE2<Double>)] = [
+            (rng.pose2(), rng.pose2(), rng.pose2()),
+            (.identity, .identity, .identity),
+            (.identity, SE2(x: 1, y: 2, theta: .pi - 1e-3), .identity),
+            (SE2(x: 0.5, y: 0, theta: 0.2), SE2(x: 0.5, y: 0, theta: 0.2 + 1e-9), SE2(x: 0.1, y: 0, theta: 0)),
+        ]
+        for (k, (xi, xj, z)) in cases.enumerated() {
+            var p = Problem()
+            p.gauge = .explicitOnly
+            try p.addSE2(id: 0, xi)
+            try p.addSE2(id: 1, xj)
+            try p.add(BetweenFactorSE2(from: 0, to: 1, measurement: z, information: rng.information(3)))
+            expectMatches(p, "SE2 case \(k)")
+        }
+    }
+
+    @Test("SE3 between, log map and g2o error: random, identity and near-π")
+    func betweenSE3() throws {
+        var rng = SeededGenerator(seed: 32)
+        let cases: [(SE3<Double>, SE3<Double>, SE3<Double>)] = [
+            (rng.pose3(), rng.pose3(), rng.pose3()),
+            (.identity, .identity, .identity),
+            (.identity, rng.pose3(angle: .pi - 1e-3), .identity),
+            (rng.pose3(angle: 0.3), rng.pose3(angle: 1e-7), SE3(rotation: .identity, translation: SIMD3(1, 0, 0))),
+        ]
+        for error in SE3ErrorConvention.allCases {
+            for (k, (xi, xj, z)) in cases.enumerated() {
+                var p = Problem()
+                p.gauge = .explicitOnly
+                try p.addSE3(id: 0, xi)
+                try p.addSE3(id: 1, xj)
+                try p.add(BetweenFactorSE3(from: 0, to: 1, measurement: z, information: rng.information(6), error: error))
+                expectMatches(p, "SE3 \(error) case \(k)")
+            }
+        }
+    }
+
+    @Test("Priors on SE2, SE3 and points")
+    func priors() throws {
+        var rng = SeededGenerator(seed: 33)
+        var p = Problem()
+        p.gauge = .explicitOnly
+        try p.addSE2(id: 0, rng.pose2())
+        try p.addSE3(id: 1, rng.pose3())
+        try p.addSE3(id: 2, rng.pose3(angle: .pi - 1e-3))
+        try p.addPoint3(id: 3, rng.vector3(4))
+        try p.add(PriorFactorSE2(variable: 0, measurement: rng.pose2(), information: rng.information(3)))
+        try p.add(PriorFactorSE3(variable: 1, measurement: rng.pose3(), information: rng.information(6)))
+        try p.add(PriorFactorSE3(variable: 2, measurement: .identity))
+        try p.add(PriorFactorPoint3(variable: 3, measurement: rng.vector3(4), information: rng.information(3)))
+        expectMatches(p, "priors")
+    }
+
+    @Test("Pinhole reprojection: center, image border, zero and near-π camera rotation")
+    func pinhole() throws {
+        var rng = SeededGenerator(seed: 34)
+        let calibration = PinholeCalibration(fx: 520, fy: 510, cx: 320, cy: 240)
+        let poses: [SE3<Double>] = [rng.pose3(), .identity, rng.pose3(angle: .pi - 1e-3)]
+        // Camera-frame points at the image center, near each border, and close to the camera.
+        let cameraPoints: [SIMD3<Double>] = [
+            SIMD3(0, 0, 4), SIMD3(-320.0 / 520 * 3 + 1e-3, 0, 3), SIMD3(0.6, 240.0 / 510 * 2 - 1e-3, 2), SIMD3(0.01, -0.02, 0.2),
+        ]
+        for (k, pose) in poses.enumerated() {
+            for (m, pc) in cameraPoints.enumerated() {
+                var p = Problem()
+                p.gauge = .explicitOnly
+                try p.addSE3(id: 0, pose)
+                try p.addPoint3(id: 1, pose.act(pc) + rng.vector3(0.01))
+                let pixel = SIMD2(calibration.fx * pc.x / pc.z + calibration.cx, calibration.fy * pc.y / pc.z + calibration.cy)
+                try p.add(
+                    ReprojectionFactor(
+                        pose: 0, point: 1, measurement: pixel + SIMD2(1.5, -2), calibration: calibration,
+                        information: rng.information(2)))
+                expectMatches(p, "pinhole pose \(k) point \(m)")
+            }
+        }
+    }
+
+    @Test("BAL camera: random cameras, zero rotation, near-π rotation, strong distortion")
+    func bal() throws {
+        var rng = SeededGenerator(seed: 35)
+        let rotations: [SO3<Double>] = [rng.rotation(angle: 1.2), .identity, rng.rotation(angle: .pi - 1e-3)]
+        for (k, rotation) in rotations.enumerated() {
+            for distortion in [(0.0, 0.0), (-0.3, 0.1), (1e-1, -5e-2)] {
+                let camera = BALCamera(
+                    rotation: rotation, translation: rng.vector3(1), focalLength: 480, k1: distortion.0, k2: distortion.1)
+                // A point in front of the camera (P_z < 0 in the camera frame, BAL's −z view).
+                let pc = SIMD3(rng.uniform(-1...1), rng.uniform(-1...1), -rng.uniform(3...6))
+                let world = rotation.inverse.act(pc - camera.translation)
+                var p = Problem()
+                p.gauge = .explicitOnly
+                try p.addBALCamera(id: 0, camera)
+                try p.addPoint3(id: 1, world)
+                try p.add(BALReprojectionFactor(camera: 0, point: 1, measurement: SIMD2(rng.uniform(-50...50), rng.uniform(-50...50))))
+                expectMatches(p, "BAL rotation \(k) distortion \(distortion)")
+            }
+        }
+    }
+
+    @Test("fp32 and fp16 linearizations track fp64 within their unit roundoff")
+    func lowerPrecision() throws {
+        var rng = SeededGenerator(seed: 36)
+        var p = Problem()
+        p.gauge = .explicitOnly
+        try p.addSE3(id: 0, rng.pose3())
+        try p.addSE3(id: 1, rng.pose3())
+        try p.addPoint3(id: 2, SIMD3(0.1, 0.2, 3))
+        try p.add(BetweenFactorSE3(from: 0, to: 1, measurement: rng.pose3(), information: rng.information(6)))
+        try p.add(
+            ReprojectionFactor(
+                pose: 0, point: 2, measurement: SIMD2(300, 200), calibration: PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240)))
+        var lin64 = Linearization(structure: p.structure)
+        p.linearize(precision: .fp64, into: &lin64)
+        let scale = max(lin64.residuals.map(abs).max()!, lin64.jacobians.map(abs).max()!)
+        for precision in [Precision.fp32, .fp16] {
+            var lin = Linearization(structure: p.structure)
+            p.linearize(precision: precision, into: &lin)
+            #expect(lin.precision == precision)
+            // Each entry passes through O(10²) roundings of relative size u, on values of size ≤ scale·10².
+            let tol = 1e4 * precision.unitRoundoff * scale
+            let dr = zip(lin.residuals, lin64.residuals).map { abs($0 - $1) }.max()!
+            let dj = zip(lin.jacobians, lin64.jacobians).map { abs($0 - $1) }.max()!
+            #expect(dr <= tol && dj <= tol, "\(precision): residual diff \(dr), Jacobian diff \(dj), tol \(tol)")
+            #expect(dr > 0 || dj > 0, "\(precision) must actually round")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import MixedSLAM
+
+/// SplitMix64, so random test points are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
+
+    mutating func vector3(_ scale: Double) -> SIMD3<Double> {
+        SIMD3(uniform(-scale...scale), uniform(-scale...scale), uniform(-scale...scale))
+    }
+
+    mutating func rotation(angle: Double) -> SO3<Double> {
+        var axis = vector3(1)
+        if axis.norm < 1e-3 { axis = SIMD3(0, 0, 1) }
+        return .exp(angle / axis.norm * axis)
+    }
+
+    mutating func pose3(angle: Double? = nil, translation: Double = 3) -> SE3<Double> {
+        SE3(rotation: rotation(angle: angle ?? uniform(0...3.1)), translation: vector3(translation))
+    }
+
+    mutating func pose2(angle: Double? = nil) -> SE2<Double> {
+        SE2(x: uniform(-5...5), y: uniform(-5...5), theta: angle ?? uniform(-3.1...3.1))
+    }
+
+    /// A random symmetric positive definite n×n information matrix with condition ≲ 100.
+    mutating func information(_ n: Int) throws -> InformationMatrix {
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<(n * n) { a[i] = uniform(-1...1) }
+        var m = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                var s = 0.0
+                for k in 0..<n { s += a[k * n + i] * a[k * n + j] }
+                m[i * n + j] = s + (i == j ? 0.1 * Double(n) : 0)
+            }
+        }
+        return try InformationMatrix(m, dimension: n)
+    }
+}
+
+/// The dense m×n Jacobian of a linearization, assembled from its blocks.
+func denseJacobian(_ lin: Linearization) -> [[Double]] {
+    let s = lin.structure
+    var j = [[Double]](repeating: [Double](repeating: 0, count: s.tangentDimension), count: s.residualDimension)
+    for k in 0..<s.factorCount {
+        let rows = s.residualDimension(ofFactor: k)
+        for b in s.factorBlockOffsets[k]..<s.factorBlockOffsets[k + 1] {
+            let v = s.blockVariables[b]
+            let cols = s.tangentDimension(ofFreeVariable: v)
+            let base = s.blockJacobianOffsets[b]
+            for r in 0..<rows {
+                for c in 0..<cols {
+                    j[s.residualOffsets[k] + r][s.tangentOffsets[v] + c] = lin.jacobians[base + r * cols + c]
+                }
+            }
+        }
+    }
+    return j
+}
+
+func residuals(_ problem: Problem, precision: Precision = .fp64) -> [Double] {
+    var p = problem
+    var lin = Linearization(structure: p.structure)
+    p.linearize(precision: precision, into: &lin)
+    return lin.residuals
+}
+
+/// Central differences of the whitened residual through the problem's own retraction, so the
+/// check covers Jacobian and ⊞ convention together. Returns (analytic, numerical, scale).
+func jacobianCheck(_ problem: Problem, step h: Double = 1e-6) -> (analytic: [[Double]], numerical: [[Double]], scale: Double) {
+    var p = problem
+    var lin = Linearization(structure: p.structure)
+    p.linearize(precision: .fp64, into: &lin)
+    let analytic = denseJacobian(lin)
+    let n = lin.structure.tangentDimension
+    var numerical = analytic.map { $0.map { _ in 0.0 } }
+    for c in 0..<n {
+        var d = [Double](repeating: 0, count: n)
+        d[c] = h
+        let plus = residuals(p.retracted(by: d))
+        d[c] = -h
+        let minus = residuals(p.retracted(by: d))
+        for r in 0..<plus.count { numerical[r][c] = (plus[r] - minus[r]) / (2 * h) }
+    }
+    let scale = max(1, lin.residuals.map(abs).max() ?? 0, analytic.flatMap { $0 }.map(abs).max() ?? 0)
+    return (analytic, numerical, scale)
+}
+
+/// Central-difference error bound: truncation ∝ h² plus roundoff ∝ u/h, times the problem's
+/// magnitude (and a factor 10³ for the third derivatives of projections and log maps).
+func finiteDifferenceTolerance(scale: Double, step h: Double = 1e-6) -> Double {
+    1e3 * scale * (h * h + Double.ulpOfOne / h)
+}
+
+func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+    zip(a, b).reduce(0) { worst, rows in zip(rows.0, rows.1).reduce(worst) { max($0, abs($1.0 - $1.1)) } }
+}
