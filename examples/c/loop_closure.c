@@ -13,8 +13,9 @@
  * which scripts/test-c-api.sh compares with the same graph solved through the Swift API
  * (Tests/NonlinearTests/CAPIReferenceTests.swift generates it with the same arithmetic).
  *
- * Build: cc loop_closure.c -I Sources/MixedSLAMC/include -L .build/debug -lmixedslam \
- *           -Wl,-rpath,$PWD/.build/debug -lm
+ * Build (from the repository root, see docs/c-api.md):
+ *   cc examples/c/loop_closure.c -I Sources/MixedSLAMC/include -L .build/debug -lmixedslam
+ *      -Wl,-rpath,$PWD/.build/debug -lm
  */
 #include <math.h>
 #include <stdint.h>
