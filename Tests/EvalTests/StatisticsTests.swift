@@ -1,0 +1,66 @@
+import Testing
+
+@testable import MixedSLAMEval
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test("percentiles interpolate linearly between closest ranks (NumPy's default)")
+    func percentileLinearRule() throws {
+        let sample = try SortedSample([4, 1, 3, 2])
+        // Rank h = p/100 · (n − 1) = 0.25 · 3 = 0.75 → 1 + 0.75 · (2 − 1).
+        #expect(try sample.percentile(25) == 1.75)
+        #expect(try sample.percentile(0) == 1)
+        #expect(try sample.percentile(100) == 4)
+        #expect(sample.median == 2.5)
+        #expect(try SortedSample([5, 1, 3]).median == 3)
+        #expect(throws: EvaluationError.self) { try sample.percentile(100.5) }
+    }
+
+    @Test("error statistics match evo's definitions on a hand-computed sample")
+    func errorStatistics() throws {
+        let statistics = try ErrorStatistics([3, 4, 0, 5])
+        #expect(statistics.count == 4)
+        #expect(statistics.sumOfSquares == 50)
+        #expect(statistics.rmse == (50.0 / 4).squareRoot())
+        #expect(statistics.mean == 3)
+        #expect(statistics.median == 3.5)
+        // Population standard deviation: deviations 0, 1, −3, 2 → √(14 / 4).
+        #expect(statistics.standardDeviation == (14.0 / 4).squareRoot())
+        #expect(statistics.minimum == 0)
+        #expect(statistics.maximum == 5)
+    }
+
+    @Test("empty and non-finite samples are typed errors")
+    func badSamples() {
+        #expect(throws: EvaluationError.emptyInput(what: "sample")) { try ErrorStatistics([]) }
+        #expect(throws: EvaluationError.nonFiniteValue(what: "sample", index: 1)) {
+            try ErrorStatistics([1, .nan])
+        }
+    }
+
+    @Test("cumulative histogram counts values at or below each edge")
+    func cumulativeHistogram() throws {
+        let histogram = try CumulativeHistogram(values: [0.5, 1, 1, 2, 10], edges: [0, 1, 1.5, 10])
+        #expect(histogram.fractions == [0, 0.6, 0.6, 1])
+        #expect(histogram.count == 5)
+        #expect(throws: EvaluationError.self) {
+            try CumulativeHistogram(values: [1], edges: [1, 1])
+        }
+    }
+
+    @Test("logarithmic edges have a constant ratio and hit both ends exactly")
+    func logarithmicEdges() throws {
+        let edges = try CumulativeHistogram.edges(from: 1e-4, to: 1e-1, count: 4, spacing: .logarithmic)
+        #expect(edges.first == 1e-4)
+        #expect(edges.last == 1e-1)
+        for (edge, expected) in zip(edges, [1e-4, 1e-3, 1e-2, 1e-1]) {
+            #expect(abs(edge - expected) <= 8 * Double.ulpOfOne * expected)
+        }
+        let automatic = try CumulativeHistogram(values: [0, 1e-3, 1e-2], binCount: 3, spacing: .logarithmic)
+        #expect(automatic.edges.first == 1e-3)
+        #expect(automatic.fractions == [2.0 / 3, 2.0 / 3, 1])
+        #expect(throws: EvaluationError.self) {
+            try CumulativeHistogram.edges(from: 0, to: 1, count: 3, spacing: .logarithmic)
+        }
+    }
+}
