@@ -160,8 +160,9 @@ msl_graph *msl_graph_create(void);
 void msl_graph_destroy(msl_graph *graph);
 
 /**
- * Message describing the last failed call on graph (empty after a successful call). Owned by
- * the graph, valid until the next call on it or its destruction. For graph == NULL returns a
+ * Message describing the last failed call on graph (empty after a successful call; calls that
+ * take a const graph count too). Owned by the graph, valid until the next call on it or its
+ * destruction. For graph == NULL returns a
  * static message saying the handle was NULL.
  */
 const char *msl_last_error(const msl_graph *graph);
@@ -209,7 +210,8 @@ msl_status msl_graph_set_pose_se3(msl_graph *graph, int64_t id, const double *po
  * Minimizes the cost from the current poses with Levenberg-Marquardt, with `plan` one of
  * "fp64" (CHOLMOD), "fp32", "fp16" (naive, for comparison), "mixed" (fp16 triangular solves
  * of the incomplete-Cholesky preconditioner, fp32 elsewhere) or "adaptive" (mixed, escalating
- * to fp64 as needed). options == NULL uses the defaults; summary may be NULL.
+ * to fp64 as needed). options == NULL uses the defaults; summary may be NULL and is written
+ * only when the call returns MSL_OK.
  *
  * The graph keeps one step solver: optimizing again with an unchanged structure reuses the
  * symbolic analysis; after poses or edges were added it analyzes the new structure
