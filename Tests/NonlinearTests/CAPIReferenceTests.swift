@@ -321,6 +321,24 @@ import Testing
         #expect(msl_graph_cost(g, &cost) == MSL_OK && cost < 1e-20)
     }
 
+    /// Finite input whose cost overflows (poses 1e300 apart) is a solver error, not a NaN pose:
+    /// every plan reports it and the poses keep their values.
+    @Test func overflowingCostIsASolverError() throws {
+        let g = try #require(msl_graph_create())
+        defer { msl_graph_destroy(g) }
+        let far: [Double] = [1e300, -1e300, 1]
+        #expect(msl_graph_add_pose_se2(g, 0, origin2) == MSL_OK)
+        #expect(msl_graph_add_pose_se2(g, 1, far) == MSL_OK)
+        #expect(msl_graph_add_edge_se2(g, 0, 1, [1, 0, 0], identity3, MSL_INFORMATION_UPPER, nil) == MSL_OK)
+        for plan in PrecisionPlan.Preset.allCases {
+            #expect(msl_graph_optimize(g, plan.rawValue, nil, nil) == MSL_ERROR_SOLVER)
+            #expect(message(g).contains("not finite"))
+            var pose = [0.0, 0, 0]
+            #expect(msl_graph_get_pose_se2(g, 1, &pose) == MSL_OK)
+            #expect(pose[0] == far[0] && pose[1] == far[1] && abs(pose[2] - far[2]) <= 1e-16)
+        }
+    }
+
     /// An empty graph and a graph without edges optimize to "nothing to solve", not a crash.
     @Test func emptyGraphs() throws {
         let g = try #require(msl_graph_create())
