@@ -5,8 +5,10 @@ import SLAMSparse
 public protocol LeastSquaresProblem {
     /// A snapshot of every variable's value.
     associatedtype State
-    /// The current values of the variables.
-    var state: State { get set }
+    /// The current values of the variables, as a restorable snapshot.
+    var snapshot: State { get set }
+    /// Length of the stacked tangent vector δ of the free variables.
+    var freeDimension: Int { mutating get }
     /// Cost ½ Σ ρ(‖S e‖²) at the current state, residuals evaluated in `precision`.
     func cost(precision: Precision) -> Double
     /// x ← x ⊞ δ for the free variables, in fp64; δ is stacked in the problem's free-variable
@@ -73,6 +75,42 @@ public protocol StepSolver {
     var symbolicAnalyses: Int { get }
     /// Linearizes at the problem's current state with residuals in `plan.residual`.
     mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult
-    /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D = diag(JᵀJ) clamped.
-    mutating func solve(lambda: Double, plan: PrecisionPlan) throws -> StepResult
+    /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D as `damping` says.
+    mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult
+}
+
+/// The damping term λ D of one Levenberg-Marquardt step.
+public struct Damping: Sendable, Equatable {
+    /// How D is chosen.
+    public enum Kind: String, Sendable, Equatable, Codable {
+        /// D = diag(JᵀJ) clamped to [minDiagonal, maxDiagonal]: Marquardt's scaling (Ceres).
+        case marquardt
+        /// D = I: Levenberg's damping (GTSAM's default).
+        case levenberg
+    }
+
+    /// λ.
+    public var lambda: Double
+    /// The choice of D.
+    public var kind: Kind
+    /// Lower clamp of diag(JᵀJ) (Marquardt).
+    public var minDiagonal: Double
+    /// Upper clamp of diag(JᵀJ) (Marquardt).
+    public var maxDiagonal: Double
+
+    /// Creates a damping term.
+    public init(lambda: Double, kind: Kind = .marquardt, minDiagonal: Double = 1e-6, maxDiagonal: Double = 1e32) {
+        self.lambda = lambda
+        self.kind = kind
+        self.minDiagonal = minDiagonal
+        self.maxDiagonal = maxDiagonal
+    }
+
+    /// λ D as a vector, given diag(JᵀJ).
+    public func shift(diagonal: [Double]) -> [Double] {
+        switch kind {
+        case .marquardt: return diagonal.map { lambda * min(max($0, minDiagonal), maxDiagonal) }
+        case .levenberg: return [Double](repeating: lambda, count: diagonal.count)
+        }
+    }
 }

@@ -19,6 +19,9 @@ public enum TerminationReason: String, Sendable, Codable, Equatable {
     case zeroCost
     /// The problem has no free variables or no factors.
     case nothingToSolve
+    /// Residuals overflow the plan's residual precision (naive fp16 with large information):
+    /// the state is left at the start.
+    case residualOverflow
 }
 
 /// One precision change made by the `adaptive` plan, and why.

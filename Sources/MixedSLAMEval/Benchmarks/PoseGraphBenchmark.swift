@@ -44,10 +44,12 @@ public enum PoseGraphBenchmark {
     /// - Parameters:
     ///   - repeats: solves per plan; times are medians.
     ///   - options: LM options shared by every plan.
+    ///   - trajectories: called with each plan's name and solution (e.g. to write TUM files).
     /// - Returns: results in the order of `plans`, and the fp64 solution.
     public static func run(
         _ problem: Problem, plans: [PrecisionPlan.Preset], repeats: Int = 1,
-        options: LevenbergMarquardt.Options = .init(), solverOptions: PoseGraphStepSolver.Options = .init()
+        options: LevenbergMarquardt.Options = .init(), solverOptions: PoseGraphStepSolver.Options = .init(),
+        trajectories: ((String, Problem) throws -> Void)? = nil
     ) throws -> (results: [PlanResult], reference: Problem) {
         let order = [PrecisionPlan.Preset.fp64] + plans.filter { $0 != .fp64 }
         var solutions: [PrecisionPlan.Preset: (Problem, [Summary])] = [:]
@@ -68,6 +70,7 @@ public enum PoseGraphBenchmark {
         var results: [PlanResult] = []
         for preset in plans {
             let (solved, summaries) = solutions[preset]!
+            try trajectories?(preset.rawValue, solved)
             let summary = summaries[0]
             let ate = try AbsoluteTrajectoryError(
                 estimatedPositions: positions(of: solved), referencePositions: referencePositions, alignment: .none)

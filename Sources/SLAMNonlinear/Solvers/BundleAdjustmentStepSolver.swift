@@ -97,9 +97,9 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     }
 
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
-    public mutating func solve(lambda: Double, plan: PrecisionPlan) throws -> StepResult {
+    public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let s = system else { throw LinearSolverError.patternChanged }
-        let damping = diagonal.map { lambda * min(max($0, 1e-6), 1e32) }
+        let damping = damping.shift(diagonal: diagonal)
         var result: StepResult
         var delta: [Double]
         switch method(for: plan) {

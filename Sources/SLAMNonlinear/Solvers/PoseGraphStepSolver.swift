@@ -145,10 +145,10 @@ public struct PoseGraphStepSolver: StepSolver {
     }
 
     /// Solves (H + λD) δ = −g for the last linearization.
-    public mutating func solve(lambda: Double, plan: PrecisionPlan) throws -> StepResult {
+    public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let h = hessian else { throw LinearSolverError.patternChanged }
         let n = gradient.count
-        let shift = diagonal.map { lambda * min(max($0, 1e-6), 1e32) }
+        let shift = damping.shift(diagonal: diagonal)
         var delta = [Double](repeating: 0, count: n)
         var result: StepResult
         if usesDirectSolver(plan) {

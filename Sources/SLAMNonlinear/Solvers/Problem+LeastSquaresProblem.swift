@@ -2,9 +2,14 @@ import SLAMSparse
 
 extension Problem: LeastSquaresProblem {
     /// The variables' values: a value-type snapshot, restored to undo a rejected step.
-    public var state: VariableValues {
+    public var snapshot: VariableValues {
         get { values }
         set { values = newValue }
+    }
+
+    /// Length of δ: the free variables' tangent dimensions summed.
+    public var freeDimension: Int {
+        mutating get { structure.tangentDimension }
     }
 
     /// x ← x ⊞ δ in fp64 (see ``retract(delta:)``).

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import MixedSLAM
+import MixedSLAMEval
+
+/// `slam-bench pgo`: one g2o pose graph, every plan side by side.
+struct PoseGraph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pgo",
+        abstract: "Solve g2o pose graphs with every plan: costs, iterations, CG iterations, times, ATE against the fp64 solution.",
+        discussion: """
+            FILE may be a path or a file name inside --dataset-dir; with no FILE every .g2o file \
+            of the dataset directory is solved. fp64 always runs first with CHOLMOD as the reference.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "g2o files (paths, or names inside the dataset directory).")
+    var files: [String] = []
+
+    @Option(help: "Solves per plan; times are medians.")
+    var repeats = 1
+
+    @Option(help: "SE(3) error: logmap (GTSAM, default) or g2o (quaternion vector part).")
+    var se3Error: String = "logmap"
+
+    @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
+    var tumDir: String?
+
+    func run() throws {
+        LinearAlgebraThreads.setCount(1)
+        let plans = try common.presets()
+        var readOptions = G2OReadOptions()
+        switch se3Error.lowercased() {
+        case "logmap": readOptions.se3Error = .logMap
+        case "g2o": readOptions.se3Error = .g2o
+        default: throw ValidationError("--se3-error must be logmap or g2o")
+        }
+        var solverOptions = PoseGraphStepSolver.Options()
+        if common.solver == "cholmod" { solverOptions.alwaysDirect = true }
+        let paths = try resolveFiles()
+        var all: [PoseGraphFileResult] = []
+        for path in paths {
+            let name = (path as NSString).lastPathComponent
+            let loadStart = ContinuousClock.now
+            let (problem, report) = try G2OReader.read(contentsOf: path, options: readOptions)
+            let loadSeconds = (ContinuousClock.now - loadStart).seconds
+            if !common.quiet {
+                print("\(name): \(report.vertexCount) vertices, \(report.edgeCount) edges, loaded in \(fmt(loadSeconds * 1000, 3)) ms"
+                    + (report.chainedInitialization ? ", initialized by chaining odometry" : "")
+                    + (report.projectedInformationCount > 0 ? ", \(report.projectedInformationCount) information matrices projected to PSD" : ""))
+            }
+            let (results, _) = try PoseGraphBenchmark.run(
+                problem, plans: plans, repeats: repeats, solverOptions: solverOptions,
+                trajectories: tumDir.map { dir in { plan, solved in try Self.writeTUM(solved, dir, name, plan) } })
+            var table = TextTable(["plan", "solver", "initial cost", "final cost", "iters", "CG iters", "linear ms", "total ms", "ATE vs fp64 m", "end"])
+            for r in results {
+                table.add([r.plan, r.linearSolver, fmt(r.initialCost), fmt(r.finalCost, 6), "\(r.iterations)", "\(r.linearIterations)",
+                           fmt(r.linearSolveSeconds * 1000, 4), fmt(r.totalSeconds * 1000, 4), fmt(r.ateRMSE, 3), r.termination])
+            }
+            print(paths.count > 1 || !common.quiet ? "\(name)\n\(table.rendered)\n" : table.rendered)
+            all.append(PoseGraphFileResult(file: name, vertices: report.vertexCount, edges: report.edgeCount, loadSeconds: loadSeconds, plans: results))
+        }
+        if let path = common.json { try writeJSON(all, command: "pgo", to: path) }
+        if let path = common.csv {
+            try writeCSV(
+                header: ["file", "plan", "linearSolver", "initialCost", "finalCost", "iterations", "linearIterations", "linearSolveSeconds", "totalSeconds", "ateRMSE", "termination"],
+                rows: all.flatMap { file in file.plans.map { r in
+                    [file.file, r.plan, r.linearSolver, "\(r.initialCost)", "\(r.finalCost)", "\(r.iterations)", "\(r.linearIterations)",
+                     "\(r.linearSolveSeconds)", "\(r.totalSeconds)", "\(r.ateRMSE)", r.termination]
+                } }, to: path)
+        }
+    }
+
+    private func resolveFiles() throws -> [String] {
+        let directory = common.datasetDirectory()
+        if files.isEmpty {
+            guard let directory else { throw ValidationError("no FILE given and no dataset directory found (use --dataset-dir)") }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".g2o") }.sorted()
+            return names.map { "\(directory)/\($0)" }
+        }
+        return try files.map { file in
+            if FileManager.default.fileExists(atPath: file) { return file }
+            if let directory, FileManager.default.fileExists(atPath: "\(directory)/\(file)") { return "\(directory)/\(file)" }
+            throw ValidationError("no such file: \(file)")
+        }
+    }
+
+    private static func writeTUM(_ problem: Problem, _ directory: String, _ name: String, _ plan: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let base = (name as NSString).deletingPathExtension
+        try TUMTrajectory.write(TUMTrajectory.poses(of: problem), to: "\(directory)/\(base)-\(plan).tum")
+    }
+}
+
+/// One file's results in the pgo JSON.
+struct PoseGraphFileResult: Encodable {
+    var file: String
+    var vertices: Int
+    var edges: Int
+    var loadSeconds: Double
+    var plans: [PoseGraphBenchmark.PlanResult]
+}
