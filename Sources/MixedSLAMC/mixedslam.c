@@ -31,6 +31,7 @@ const char *msl_termination_string(msl_termination termination) {
     case MSL_TERMINATION_NO_PROGRESS: return "no progress";
     case MSL_TERMINATION_ZERO_COST: return "zero cost";
     case MSL_TERMINATION_NOTHING_TO_SOLVE: return "nothing to solve";
+    case MSL_TERMINATION_RESIDUAL_OVERFLOW: return "residual overflow";
     }
     return "unknown termination";
 }

@@ -99,6 +99,7 @@ enum CConversions {
         case .noProgress: return MSL_TERMINATION_NO_PROGRESS
         case .zeroCost: return MSL_TERMINATION_ZERO_COST
         case .nothingToSolve: return MSL_TERMINATION_NOTHING_TO_SOLVE
+        case .residualOverflow: return MSL_TERMINATION_RESIDUAL_OVERFLOW
         }
     }
 

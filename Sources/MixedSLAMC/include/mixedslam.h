@@ -95,7 +95,9 @@ typedef enum msl_termination {
     MSL_TERMINATION_TIME_BUDGET = 4,         /**< time budget exhausted */
     MSL_TERMINATION_NO_PROGRESS = 5,         /**< damping limit reached without an acceptable step */
     MSL_TERMINATION_ZERO_COST = 6,           /**< the cost is zero (converged) */
-    MSL_TERMINATION_NOTHING_TO_SOLVE = 7     /**< no free pose or no edge */
+    MSL_TERMINATION_NOTHING_TO_SOLVE = 7,    /**< no free pose or no edge */
+    MSL_TERMINATION_RESIDUAL_OVERFLOW = 8    /**< residuals overflow the plan's precision (naive
+                                                  fp16 with large information); poses unchanged */
 } msl_termination;
 
 /**
