@@ -28,13 +28,14 @@ public struct CholeskyPreconditioner: Preconditioner {
     private var intermediate: [Float]
 
     /// Factors `matrix + diag(diagonalShift)` completely and stores L in `storage` precision.
+    ///
+    /// Pass the same `cholmod` for every refresh of one pattern to reuse its symbolic analysis.
     public init(
         _ matrix: some SymmetricMatrixSource, diagonalShift: [Double]? = nil, storage precision: Precision = .fp64,
-        kernel: KernelOptions = KernelOptions()
+        kernel: KernelOptions = KernelOptions(), cholmod: Cholmod = Cholmod()
     ) throws {
         dimension = matrix.dimension
         self.kernel = kernel
-        let cholmod = Cholmod()
         try cholmod.factorize(matrix, diagonalShift: diagonalShift)
         wideRHS = [Double](repeating: 0, count: dimension)
         permuted = [Float](repeating: 0, count: dimension)

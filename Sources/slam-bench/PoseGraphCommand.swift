@@ -28,7 +28,7 @@ struct PoseGraph: ParsableCommand {
     var preconditioner: String = "ic0"
 
     @Option(help: "Preconditioner refresh: once (static), everySolve, adaptive.")
-    var refresh: String = "once"
+    var refresh: String = "adaptive"
 
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?

@@ -41,8 +41,10 @@ public struct PoseGraphStepSolver: StepSolver {
     public struct Options: Sendable {
         /// The PCG preconditioner. Default ``PreconditionerKind/incompleteCholesky``.
         public var preconditioner = PreconditionerKind.incompleteCholesky
-        /// Preconditioner refresh policy. Default ``RefreshPolicy/once`` (static).
-        public var refresh: RefreshPolicy = .once
+        /// Preconditioner refresh policy. Default ``RefreshPolicy/adaptive``: static while CG
+        /// stays fast, refactored when the Hessian has drifted (measured on the g2o
+        /// benchmarks: a purely static IC(0) from the start point stalls CG on sphere2500).
+        public var refresh: RefreshPolicy = .adaptive
         /// CG options. The tolerance is the floor of the inexact-Newton forcing sequence.
         public var conjugateGradient: ConjugateGradient.Options = {
             var options = ConjugateGradient.Options()
@@ -82,7 +84,9 @@ public struct PoseGraphStepSolver: StepSolver {
     private var diagonal: [Double] = []
     private var cholmod: Cholmod?
     private var ordering: [Int32]?
-    private var preconditioner: AnyPreconditioner?
+    private var incompleteFactor: IncompleteCholesky?
+    private var completeFactor: CholeskyPreconditioner?
+    private var preconditionerCholmod: Cholmod?
     private var preconditionerPrecision: Precision?
     private var iterationsAfterRefresh = 0
     private var lastIterations = 0
@@ -227,11 +231,12 @@ public struct PoseGraphStepSolver: StepSolver {
 
         var result = StepResult(delta: [], predictedDecrease: 0, iterations: 0, termination: "")
         let refresh: Bool
+        let missing = incompleteFactor == nil && completeFactor == nil
         switch options.refresh {
-        case .once: refresh = preconditioner == nil || preconditionerPrecision != plan.triangularSolve
+        case .once: refresh = missing || preconditionerPrecision != plan.triangularSolve
         case .everySolve: refresh = true
         case .adaptive:
-            refresh = preconditioner == nil || preconditionerPrecision != plan.triangularSolve
+            refresh = missing || preconditionerPrecision != plan.triangularSolve
                 || Double(lastIterations) > max(
                     options.adaptiveRefreshGrowth * Double(iterationsAfterRefresh), Double(options.adaptiveRefreshMinimum))
         }
@@ -245,13 +250,17 @@ public struct PoseGraphStepSolver: StepSolver {
                 var icOptions = IncompleteCholesky.Options(storage: plan.triangularSolve)
                 icOptions.kernel = options.kernel
                 let factor = try IncompleteCholesky(matrix: system, permutation: ordering, options: icOptions)
-                preconditioner = .incomplete(factor)
+                incompleteFactor = factor
+                completeFactor = nil
                 result.preconditionerShift = factor.shift
                 result.halfOverflows += factor.conversionReport.overflowCount
                 result.halfUnderflows += factor.conversionReport.flushedCount
             case .completeCholesky:
-                let factor = try CholeskyPreconditioner(system, storage: plan.triangularSolve, kernel: options.kernel)
-                preconditioner = .complete(factor)
+                if preconditionerCholmod == nil { preconditionerCholmod = Cholmod() }
+                let factor = try CholeskyPreconditioner(
+                    system, storage: plan.triangularSolve, kernel: options.kernel, cholmod: preconditionerCholmod!)
+                completeFactor = factor
+                incompleteFactor = nil
                 result.halfOverflows += factor.conversionReport.overflowCount
                 result.halfUnderflows += factor.conversionReport.flushedCount
             }
@@ -263,24 +272,18 @@ public struct PoseGraphStepSolver: StepSolver {
         cgOptions.relativeTolerance = max(options.conjugateGradient.relativeTolerance, min(options.maxForcing, relativeGradient.squareRoot()))
         conjugateGradient.options = cgOptions
         var x: [Float] = []
-        var m = preconditioner!
         let report: ConjugateGradient.Report
-        switch plan.matrixVector {
-        case .fp64:
-            var a = BlockMatrixOperator(system, kernel: options.kernel)
-            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
-        case .fp32:
-            let matrix = try system.converted(to: Float.self).matrix
-            var a = BlockMatrixOperator(matrix, kernel: options.kernel)
-            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
-        case .fp16:
-            let (matrix, conversion) = try system.converted(to: Float16.self)
-            result.halfOverflows += conversion.overflowCount
-            result.halfUnderflows += conversion.flushedCount
-            var a = BlockMatrixOperator(matrix, kernel: options.kernel)
-            report = try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        // Each factor is moved out while CG runs so its workspace is mutated in place.
+        if var m = incompleteFactor {
+            incompleteFactor = nil
+            defer { incompleteFactor = m }
+            report = try runConjugateGradient(system, rhs, plan, &m, &x, &result)
+        } else {
+            var m = completeFactor!
+            completeFactor = nil
+            defer { completeFactor = m }
+            report = try runConjugateGradient(system, rhs, plan, &m, &x, &result)
         }
-        preconditioner = m
         if refresh { iterationsAfterRefresh = report.iterations }
         lastIterations = report.iterations
         for k in 0..<n { delta[k] = Double(x[k]) * s[k] }
@@ -291,6 +294,27 @@ public struct PoseGraphStepSolver: StepSolver {
             throw LinearSolverError.notPositiveDefinite(column: -1)
         }
         return result
+    }
+
+    /// CG on the scaled system with the product at `plan.matrixVector` precision.
+    private mutating func runConjugateGradient<M: Preconditioner>(
+        _ system: BlockCSRMatrix<Double>, _ rhs: [Float], _ plan: PrecisionPlan, _ m: inout M,
+        _ x: inout [Float], _ result: inout StepResult
+    ) throws -> ConjugateGradient.Report {
+        switch plan.matrixVector {
+        case .fp64:
+            var a = BlockMatrixOperator(system, kernel: options.kernel)
+            return try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        case .fp32:
+            var a = BlockMatrixOperator(try system.converted(to: Float.self).matrix, kernel: options.kernel)
+            return try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        case .fp16:
+            let (matrix, conversion) = try system.converted(to: Float16.self)
+            result.halfOverflows += conversion.overflowCount
+            result.halfUnderflows += conversion.flushedCount
+            var a = BlockMatrixOperator(matrix, kernel: options.kernel)
+            return try conjugateGradient.solve(&a, preconditioner: &m, rhs: rhs, solution: &x)
+        }
     }
 
     /// Builds the Hessian block pattern (both triangles) and the scatter map for `structure`.
@@ -346,40 +370,10 @@ public struct PoseGraphStepSolver: StepSolver {
         linearization = Linearization(structure: structure)
         cholmod = nil
         ordering = nil
-        preconditioner = nil
+        incompleteFactor = nil
+        completeFactor = nil
+        preconditionerCholmod = nil
         initialGradientNorm = 0
         symbolicAnalyses += 1
-    }
-}
-
-/// The preconditioners the pose-graph PCG path can hold.
-private enum AnyPreconditioner: Preconditioner {
-    case incomplete(IncompleteCholesky)
-    case complete(CholeskyPreconditioner)
-    /// Held only while a payload is being applied, so the payload's workspace stays uniquely
-    /// referenced and is mutated in place instead of copied.
-    case empty
-
-    var dimension: Int {
-        switch self {
-        case .incomplete(let m): return m.dimension
-        case .complete(let m): return m.dimension
-        case .empty: return 0
-        }
-    }
-
-    mutating func apply(_ r: [Float], into z: inout [Float]) throws {
-        switch self {
-        case .incomplete(var m):
-            self = .empty
-            defer { self = .incomplete(m) }
-            try m.apply(r, into: &z)
-        case .complete(var m):
-            self = .empty
-            defer { self = .complete(m) }
-            try m.apply(r, into: &z)
-        case .empty:
-            break
-        }
     }
 }
