@@ -36,6 +36,7 @@ struct Tour: ParsableCommand {
         options.problemCount = problems
         if !common.quiet {
             print("MixedSLAM tour: \(poses)-pose synthetic house tour, \(problems) loop-closure problems, plans \(plans.map(\.rawValue).joined(separator: ", ")).")
+            fflush(stdout)
         }
         var progress = ProgressReporter(enabled: !common.quiet)
         let start = ContinuousClock.now

@@ -109,7 +109,7 @@ public enum BenchmarkSuite {
                 }
             })
         return DatasetResult(
-            file: name, vertices: load.vertexCount, edges: load.edgeCount,
+            file: name, vertices: problem.variableIDs.count, edges: load.edgeCount,
             chainedInitialization: load.chainedInitialization, loadSeconds: loadSeconds, plans: results)
     }
 }
