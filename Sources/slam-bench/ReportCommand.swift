@@ -10,13 +10,14 @@ struct Report: ParsableCommand {
         abstract: "Run the fixed benchmark suite and write report.md, report.json, CSV files, TUM trajectories and figures; exit non-zero when a threshold is breached.",
         discussion: """
             The suite: every .g2o file of the dataset directory with every plan, the synthetic \
-            loop-closure sequence, and the kernels (quick sizes). --quick (CI, a few minutes) solves \
-            only tinyGrid3D, smallGrid3D, intel, MIT, kitti_05 and parking-garage and a smaller \
-            loop-closure sequence.
+            loop-closure sequence, the synthetic visual-odometry windows (bundle adjustment), and \
+            the kernels (quick sizes). --quick (CI, a few minutes) solves \
+            only tinyGrid3D, smallGrid3D, intel, MIT, kitti_05 and parking-garage, a smaller \
+            loop-closure sequence and fewer VO windows.
 
             Written into --out: report.md (its "## Summary" section is what CI prints), report.json \
             (schema mixedslam-bench/1, docs/benchmarks.md), datasets.csv, lc-solves.csv, \
-            kernels.csv, checks.csv, trajectories/<file>-<plan>.tum, and, when the Python \
+            vo-solves.csv, kernels.csv, checks.csv, trajectories/<file>-<plan>.tum, and, when the Python \
             environment exists (scripts/setup-python.sh), figures/*.png and the evo and GTSAM \
             cross-checks (crosscheck-evo.json, crosscheck-gtsam.json). Without Python the figures \
             and cross-checks are skipped and the report says so.
@@ -36,7 +37,7 @@ struct Report: ParsableCommand {
     @Option(help: "Thresholds file (default: bench/thresholds.json when it exists, else the built-in defaults without reference costs).")
     var thresholds: String?
 
-    @Flag(help: "The CI subset: six datasets, a smaller loop-closure sequence (a few minutes in release on 2 cores).")
+    @Flag(help: "The CI subset: six datasets, a smaller loop-closure sequence, 30 VO windows (a few minutes in release on 2 cores).")
     var quick = false
 
     @Flag(help: "Do not run the Python scripts (figures, evo and GTSAM cross-checks).")
@@ -57,6 +58,8 @@ struct Report: ParsableCommand {
         options.quick = quick
         options.loopClosure.scenario.seed = common.seed
         options.quickLoopClosure.scenario.seed = common.seed
+        options.visualOdometry.scenario.seed = common.seed
+        options.quickVisualOdometry.scenario.seed = common.seed
         options.trajectoryDirectory = "\(out)/trajectories"
         if common.solver == "cholmod" { options.solver.alwaysDirect = true }
         if options.datasetDirectory == nil {

@@ -9,7 +9,8 @@ import Testing
     static let plans: [PrecisionPlan.Preset] = [.fp64, .fp32, .mixed, .adaptive]
 
     /// A dataset directory holding one pose graph generated in code (a 150-pose house tour
-    /// started from chained odometry), and the suite options that run it.
+    /// started from chained odometry), and the suite options that run it with a 4-problem
+    /// loop-closure sequence and two 12-keyframe VO windows.
     static func tinySuite() throws -> (options: BenchmarkSuite.Options, directory: String) {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("report-tests-\(UUID().uuidString)").path
@@ -26,6 +27,9 @@ import Testing
         options.quickDatasets = ["tour150.g2o"]
         options.quickLoopClosure.scenario.poseCount = 300
         options.quickLoopClosure.problemCount = 4
+        options.quickVisualOdometry.scenario.keyframeCount = 20
+        options.quickVisualOdometry.windowSize = 12
+        options.quickVisualOdometry.windowCount = 2
         options.runsKernels = false
         options.trajectoryDirectory = "\(directory)/out/trajectories"
         return (options, directory)
@@ -81,6 +85,8 @@ import Testing
         for plan in Self.plans { #expect(summary.contains(" \(plan.rawValue) |")) }
         #expect(summary.contains("| tour150.g2o |"))
         #expect(summary.contains("| no loop closure |"))
+        #expect(summary.contains("| start (before BA) |"))
+        #expect(report.sequences.map(\.name) == ["lc", "vo"])
         #expect(summary.contains("all \(report.checks.count) checks passed"))
 
         let datasetsCSV = try String(contentsOfFile: "\(out)/datasets.csv", encoding: .utf8)
@@ -89,6 +95,8 @@ import Testing
         let lc = try #require(report.sequences.first)
         #expect(lcCSV.split(separator: "\n").count == 1 + lc.solves.count + lc.baselineATE.count)
         #expect(lc.solves.count == 4 * Self.plans.count)
+        let voCSV = try String(contentsOfFile: "\(out)/vo-solves.csv", encoding: .utf8)
+        #expect(voCSV.split(separator: "\n").count == 1 + 2 * Self.plans.count + 2)
 
         let decoded = try ReportWriter.read(json: try Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
         #expect(decoded.datasets == report.datasets)

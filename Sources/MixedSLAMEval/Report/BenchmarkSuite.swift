@@ -2,7 +2,7 @@ import Foundation
 import MixedSLAM
 
 /// The fixed suite of `slam-bench report`: every g2o file of the dataset directory with every
-/// plan, the loop-closure sequence, and the kernels — so two reports of two commits compare
+/// plan, the loop-closure sequence, the visual-odometry windows, and the kernels — so two reports of two commits compare
 /// number for number.
 public enum BenchmarkSuite {
     /// What to run, with documented defaults.
@@ -17,19 +17,33 @@ public enum BenchmarkSuite {
         public var quickDatasets = [
             "tinyGrid3D.g2o", "smallGrid3D.g2o", "intel.g2o", "MIT.g2o", "kitti_05.g2o", "parking-garage.g2o",
         ]
-        /// Loop-closure sequence of a full run: 2,000 poses, 200 problems.
+        /// Loop-closure sequence of a full run: 2,000 poses, 100 problems.
         public var loopClosure: LoopClosureSequenceBenchmark.Options = {
             var options = LoopClosureSequenceBenchmark.Options()
-            options.problemCount = 200
+            options.problemCount = 100
             return options
         }()
-        /// Loop-closure sequence of a quick run: 1,000 poses, 40 problems.
+        /// Loop-closure sequence of a quick run: 1,000 poses, 30 problems.
         public var quickLoopClosure: LoopClosureSequenceBenchmark.Options = {
             var options = LoopClosureSequenceBenchmark.Options()
             options.scenario.poseCount = 1000
-            options.problemCount = 40
+            options.problemCount = 30
             return options
         }()
+        /// Visual-odometry windows of a full run: 200 windows of 50 keyframes.
+        public var visualOdometry: VisualOdometryBenchmark.Options = {
+            var options = VisualOdometryBenchmark.Options()
+            options.windowCount = 200
+            return options
+        }()
+        /// Visual-odometry windows of a quick run: 30 windows of 50 keyframes.
+        public var quickVisualOdometry: VisualOdometryBenchmark.Options = {
+            var options = VisualOdometryBenchmark.Options()
+            options.windowCount = 30
+            return options
+        }()
+        /// Run the visual-odometry windows. Default true.
+        public var runsVisualOdometry = true
         /// Run the loop-closure sequence. Default true.
         public var runsLoopClosure = true
         /// Run the kernel benchmark (always its quick sizes). Default true.
@@ -68,6 +82,15 @@ public enum BenchmarkSuite {
             sequences.append(SequenceResult(
                 loopClosure: result, plans: options.plans,
                 setup: "\(lc.scenario.poseCount) poses, \(result.ateWithoutLoopClosure.count) problems spread over the loop-closure events, seed \(lc.scenario.seed)"))
+        }
+        if options.runsVisualOdometry {
+            let vo = options.quick ? options.quickVisualOdometry : options.visualOdometry
+            let result = try VisualOdometryBenchmark.run(plans: options.plans, options: vo) { done, total in
+                progress("vo windows", done, total)
+            }
+            sequences.append(SequenceResult(
+                visualOdometry: result, plans: options.plans, windowSize: vo.windowSize,
+                setup: "\(result.startATE.count) windows of \(vo.windowSize) keyframes spread over a \(vo.scenario.keyframeCount)-keyframe tour, start perturbation σ \(vo.startTranslationSigma) m / \(vo.startRotationSigma) rad, seed \(vo.seed)"))
         }
         var kernels: KernelBenchmark.Report?
         if options.runsKernels {

@@ -52,6 +52,25 @@ public struct SequenceResult: Sendable, Codable, Equatable {
             baselineLabel: "no loop closure", baselineATE: result.ateWithoutLoopClosure)
     }
 
+    /// The visual-odometry windows, with each window's perturbed start (before bundle
+    /// adjustment) as the baseline; `windowSize` is the problem size of every window.
+    public init(
+        visualOdometry result: VisualOdometryBenchmark.Result, plans: [PrecisionPlan.Preset], windowSize: Int,
+        setup: String
+    ) {
+        let windows = Array(Set(result.solves.map(\.window))).sorted()
+        let index = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($0.element, $0.offset) })
+        self.init(
+            name: "vo", title: "Visual-odometry windows (synthetic, bundle adjustment)", setup: setup,
+            plans: plans.map(\.rawValue),
+            solves: result.solves.map {
+                SequenceSolve(
+                    problem: index[$0.window]!, poses: windowSize, plan: $0.plan, ate: $0.ate, finalCost: $0.finalCost,
+                    totalSeconds: $0.totalSeconds, linearSolveSeconds: $0.linearSolveSeconds, iterations: $0.iterations)
+            },
+            baselineLabel: "start (before BA)", baselineATE: result.startATE)
+    }
+
     /// The summary of `plan`, if it ran.
     public func summary(of plan: String) -> SequencePlanSummary? {
         plans.first { $0.plan == plan }
