@@ -7,6 +7,18 @@ import Testing
 /// equations.
 enum BundleAdjustmentFixture {
     static func scenario(pixelNoise: Double = 1, keyframes: Int = 24) throws -> VisualOdometryScenario {
+        switch (pixelNoise, keyframes) {
+        case (1, 24): return try noisy.get()
+        case (0, 24): return try noiseFree.get()
+        default: return try generate(pixelNoise: pixelNoise, keyframes: keyframes)
+        }
+    }
+
+    // Generating the house's landmarks dominates a debug test run: generate each once.
+    private static let noisy = Result { try generate(pixelNoise: 1, keyframes: 24) }
+    private static let noiseFree = Result { try generate(pixelNoise: 0, keyframes: 24) }
+
+    private static func generate(pixelNoise: Double, keyframes: Int) throws -> VisualOdometryScenario {
         var options = VisualOdometryScenario.Options()
         options.keyframeCount = keyframes
         options.pixelNoise = pixelNoise
@@ -124,7 +136,7 @@ enum BundleAdjustmentFixture {
     @Test(arguments: [BundleAdjustmentStepSolver.Method.denseSchur, .cholmod])
     func directStepEqualsDenseReference(method: BundleAdjustmentStepSolver.Method) throws {
         let scenario = try BundleAdjustmentFixture.scenario()
-        var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
+        var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
         let damping = Damping(lambda: 1e-4, kind: .marquardt)
         let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
         var options = BundleAdjustmentStepSolver.Options()
@@ -151,10 +163,12 @@ enum BundleAdjustmentFixture {
     /// residual η in the equilibrated system, and its fp32 vectors and the products'
     /// precision add about row length × u; the error is then ≤ κ̂ (η + 9 u), κ̂ the condition
     /// of the equilibrated system.
-    @Test(arguments: [Precision.fp64, .fp32, .fp16])
+    /// (fp16 products make the bound vacuous, κ̂ · u₁₆ > 1: the mixed plan is checked by its
+    /// optimum in ``plansReachTheSameWindowOptimum()`` instead.)
+    @Test(arguments: [Precision.fp64, .fp32])
     func cgnrStepConvergesToTheDirectStep(products: Precision) throws {
         let scenario = try BundleAdjustmentFixture.scenario()
-        var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
+        var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
         let damping = Damping(lambda: 1e-4, kind: .marquardt)
         var plan = PrecisionPlan.preset(.fp32, for: .bundleAdjustment)
         plan.residual = .fp64
@@ -183,20 +197,22 @@ enum BundleAdjustmentFixture {
         let tolerance = kappa * (1e-6 + 9 * u)
         let error = BundleAdjustmentFixture.relativeDifference(step.delta, reference)
         #expect(error <= tolerance, "relative error \(error), κ̂ \(kappa)")
-        #expect(step.termination == "converged" || products == .fp16)
+        #expect(step.termination == "converged")
     }
 
-    /// Every plan and linear solver reaches the fp64 CHOLMOD optimum of a noisy window: the
-    /// direct fp64 solvers to 1e-9 relative (LM's function tolerance 1e-12 times the
-    /// steps' linear convergence), the CGNR plans to the residual precision's level
-    /// (fp32: the cost is judged in fp64, so only the step directions are perturbed, and LM
-    /// converges to the same minimizer within κ-free relative cost √u₃₂ ≈ 3e-4 of its
-    /// distance... bounded here by u₃₂ × 10).
+    /// Every plan and linear solver reaches the fp64 CHOLMOD optimum of a noisy window: dense
+    /// Schur to 1e-9 relative cost (both are exact Newton steps; LM stops at relative
+    /// decrease 1e-12), the CGNR plans (fp32 residuals and Jacobians, fp16 or fp32 products)
+    /// to 10 u₃₂ relative cost, since steps computed from an fp32 linearization stop
+    /// improving an fp64 cost at about u₃₂ relative; and their poses agree with fp64 to 1 % of
+    /// the window's own ATE against ground truth (the statistical error the plans must not
+    /// change).
     @Test func plansReachTheSameWindowOptimum() throws {
         let scenario = try BundleAdjustmentFixture.scenario()
-        let (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 12)
+        let (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
         var optimizer = LevenbergMarquardt.Options()
         optimizer.functionTolerance = 1e-12
+        optimizer.maxIterations = 30
         func run(_ preset: PrecisionPlan.Preset, _ direct: BundleAdjustmentStepSolver.Method) throws -> (Problem, Summary) {
             var p = problem
             var options = BundleAdjustmentStepSolver.Options()
@@ -209,17 +225,19 @@ enum BundleAdjustmentFixture {
         let (reference, cholmod) = try run(.fp64, .cholmod)
         #expect(cholmod.linearSolver == "cholmod")
         #expect(cholmod.finalCost < 0.01 * cholmod.initialCost)
+        let ate = try scenario.absoluteTrajectoryError(
+            of: window.keyframes.map { reference.se3($0)! }, window: window, alignment: .se3).statistics.rmse
         let (schurSolution, schur) = try run(.fp64, .denseSchur)
         #expect(schur.linearSolver == "dense-schur")
         #expect(abs(schur.finalCost - cholmod.finalCost) <= 1e-9 * cholmod.finalCost)
         for preset in [PrecisionPlan.Preset.fp32, .mixed] {
             let (solution, summary) = try run(preset, .denseSchur)
             #expect(summary.linearSolver == "cgnr")
-            #expect(abs(summary.finalCost - cholmod.finalCost) <= 10 * Precision.fp32.unitRoundoff * cholmod.finalCost * 100,
+            #expect(abs(summary.finalCost - cholmod.finalCost) <= 10 * Precision.fp32.unitRoundoff * cholmod.finalCost,
                     "\(preset): \(summary.finalCost) vs \(cholmod.finalCost)")
             for keyframe in window.keyframes {
                 let d = (solution.se3(keyframe)!.translation - reference.se3(keyframe)!.translation).norm
-                #expect(d < 1e-3, "\(preset) keyframe \(keyframe) differs by \(d) m")
+                #expect(d <= 0.01 * ate, "\(preset) keyframe \(keyframe) differs by \(d) m, ATE \(ate) m")
             }
         }
         // The gauge: the two oldest keyframes never move.
