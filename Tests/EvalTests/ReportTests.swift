@@ -19,7 +19,7 @@ import Testing
         scenarioOptions.poseCount = 150
         scenarioOptions.seed = 3
         let scenario = try LoopClosureScenario<SE2<Double>>(options: scenarioOptions)
-        try G2OWriter.write(try scenario.problem(), to: "\(directory)/tour150.g2o")
+        try G2OWriter.write(try scenario.makeProblem(), to: "\(directory)/tour150.g2o")
         var options = BenchmarkSuite.Options()
         options.datasetDirectory = directory
         options.plans = plans
