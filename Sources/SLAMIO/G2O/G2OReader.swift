@@ -189,9 +189,10 @@ public enum G2OReader {
             ids.insert(e.from)
             ids.insert(e.to)
             if case .betweenSE3 = e.factor { is3D = true }
-            if e.to == e.from + 1, odometry[e.from] == nil {
+            // Ids near Int.max have no successor: compare without forming id + 1.
+            if e.from < e.to, e.to - 1 == e.from, odometry[e.from] == nil {
                 odometry[e.from] = e.factor
-            } else if e.from == e.to + 1, odometry[e.to] == nil {
+            } else if e.to < e.from, e.from - 1 == e.to, odometry[e.to] == nil {
                 odometry[e.to] = e.factor
             }
         }
