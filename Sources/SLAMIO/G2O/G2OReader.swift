@@ -129,6 +129,7 @@ public enum G2OReader {
                 }
             }
         }
+        report.componentCount = componentCount(problem.variableIDs, edges)
         for f in fixed {
             do { try problem.setFixed(f.id) } catch {
                 throw FormatError(file: s.file, line: f.line, .unknownVertex(f.id))
@@ -136,6 +137,32 @@ public enum G2OReader {
             report.fixedVertexIDs.append(f.id)
         }
         return (problem, report)
+    }
+
+    /// Number of connected components, by union-find over the edges (path halving).
+    private static func componentCount(_ ids: [Int], _ edges: [Edge]) -> Int {
+        var index: [Int: Int] = [:]
+        index.reserveCapacity(ids.count)
+        for (k, id) in ids.enumerated() { index[id] = k }
+        var parent = Array(0..<ids.count)
+        func root(_ v: Int) -> Int {
+            var v = v
+            while parent[v] != v {
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            }
+            return v
+        }
+        var components = ids.count
+        for e in edges {
+            guard let a = index[e.from], let b = index[e.to] else { continue }
+            let (ra, rb) = (root(a), root(b))
+            if ra != rb {
+                parent[ra] = rb
+                components -= 1
+            }
+        }
+        return components
     }
 
     private static func note(_ from: Int, _ to: Int, _ seen: inout Set<Int64>, _ report: inout G2OLoadReport) {
