@@ -141,3 +141,53 @@ struct NumericalFaultTests {
         }
     }
 }
+
+/// The bundle-adjustment side of the fp16 range: BAL cameras 1e5 m from the origin,
+/// observations with information 1e12 (σ = 1e-6 px), so whitened Jacobian entries reach 1e7.
+@Suite("Numerical faults, bundle adjustment")
+struct BundleAdjustmentFaultTests {
+    private func farProblem() throws -> Problem {
+        var random = SeededGenerator(seed: 11)
+        let origin = SIMD3<Double>(1e5, 1e5, 0)
+        var problem = Problem()
+        problem.gauge = .explicitOnly
+        let cameras = (0..<4).map { k in
+            BALCamera(
+                rotation: .exp(SIMD3(0.01 * Double(k), -0.02, 0.005)),
+                translation: -(origin + SIMD3(Double(k), 0.3 * Double(k), 0)), focalLength: 500, k1: 0, k2: 0)
+        }
+        let points = (0..<24).map { _ in
+            origin + SIMD3(random.uniform(-4...4), random.uniform(-4...4), random.uniform(-25 ... -15))
+        }
+        let information = try InformationMatrix([1e12, 0, 0, 1e12], dimension: 2)
+        for (k, c) in cameras.enumerated() { try problem.addBALCamera(id: k, c) }
+        for (j, x) in points.enumerated() {
+            try problem.addPoint3(id: 100 + j, x + SIMD3(random.uniform(-1e-3...1e-3), random.uniform(-1e-3...1e-3), 0))
+        }
+        for (k, c) in cameras.enumerated() {
+            for (j, x) in points.enumerated() {
+                let p = c.rotation.act(x) + c.translation
+                let pixel = 500 * SIMD2(-p.x / p.z, -p.y / p.z)
+                try problem.add(BALReprojectionFactor(camera: k, point: 100 + j, measurement: pixel, information: information))
+            }
+        }
+        return problem
+    }
+
+    @Test("Every BA plan stays finite and either reaches the fp64 optimum or flags the shortfall")
+    func farCamerasHugeInformation() throws {
+        let base = try farProblem()
+        for preset in PrecisionPlan.Preset.allCases {
+            var p = base
+            var solver = BundleAdjustmentStepSolver()
+            let s = try LevenbergMarquardt().minimize(&p, plan: .preset(preset, for: .bundleAdjustment), stepSolver: &solver)
+            print("far BA \(preset): \(s.termination), cost \(s.initialCost) → \(s.finalCost), "
+                + "fp16 overflows \(s.halfOverflowCount), underflows \(s.halfUnderflowCount), switches \(s.switches.count)")
+            #expect(nonFiniteVariables(p).isEmpty, "\(preset)")
+            if preset != .fp16 { #expect(s.finalCost <= s.initialCost, "\(preset)") }
+            let reached = s.finalCost <= 1e-12 * s.initialCost
+            #expect(reached || !s.isConverged || s.halfOverflowCount > 0 || !s.switches.isEmpty,
+                "\(preset): silent \(s.finalCost) with \(s.termination)")
+        }
+    }
+}
