@@ -26,8 +26,9 @@ jobs=${FUZZ_JOBS:-1}
 build=.build-fuzz
 debug=$build/debug
 
-swift build --build-path "$build" --sanitize=fuzzer --sanitize=address --target MixedSLAM >"$build.log" 2>&1 \
-  || { tail -40 "$build.log"; exit 1; }
+mkdir -p "$build"
+swift build --build-path "$build" --sanitize=fuzzer --sanitize=address --target MixedSLAM >"$build/build.log" 2>&1 \
+  || { tail -40 "$build/build.log"; exit 1; }
 
 objects=()
 for module in CKernels _NumericsShims RealModule SLAMSparse SLAMGeometry SLAMLinear SLAMNonlinear SLAMIO MixedSLAM; do

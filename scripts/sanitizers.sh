@@ -26,7 +26,8 @@ for sanitizer in "${sanitizers[@]}"; do
         -Xswiftc -Xclang-linker -Xswiftc -fsanitize=undefined) ;;
     *) echo "unknown sanitizer $sanitizer"; exit 2 ;;
   esac
-  log=$dir.log
+  mkdir -p "$dir"
+  log=$dir/sanitizer.log
   start=$(date +%s)
   # halt_on_error makes the first report fail the run; leaks of the Swift runtime's
   # process-lifetime caches are not findings, so leak detection is off.

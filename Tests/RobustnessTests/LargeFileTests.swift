@@ -6,7 +6,7 @@ import Testing
 /// proportional to the graph. The default run loads 100,000 edges; setting
 /// `MIXEDSLAM_LARGE_FILE=1` also loads 1,000,000 and prints both times and the growth of
 /// the process's peak memory (measurements, not assertions: see docs/robustness.md).
-@Suite("Large files")
+@Suite("Large files", .serialized)
 struct LargeFileTests {
     /// Writes an SE(2) graph of `edges` edges: a chain of edges/2 + 1 poses with vertices,
     /// then one loop closure per pose back 10 poses. Returns the path and the byte count.
