@@ -3,8 +3,9 @@ import MixedSLAM
 /// Checks shared by the fuzz targets. A violated invariant calls `fatalError`, which
 /// libFuzzer reports as a crash and saves the input.
 enum FuzzChecks {
-    /// Largest problem the targets solve, so one input stays a few milliseconds.
+    /// Most variables of a problem the targets solve, so one input stays a few milliseconds.
     static let maxVariables = 32
+    /// Most factors of a problem the targets solve.
     static let maxFactors = 128
 
     /// Evaluates the cost and, for a small problem with a finite cost, runs three
@@ -33,6 +34,7 @@ enum FuzzChecks {
         }
     }
 
+    /// Whether every fp64 component of variable `id` is finite.
     static func isFinite(_ problem: Problem, _ id: Int) -> Bool {
         var values: [Double] = []
         if let x = problem.se2(id) { values = [x.translation.x, x.translation.y, x.rotation.cosine, x.rotation.sine] }
