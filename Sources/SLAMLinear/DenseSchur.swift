@@ -99,7 +99,8 @@ public struct DenseSchur: Sendable {
                                 for j in 0..<p {
                                     var sum = 0.0
                                     for l in 0..<p { sum += couplings[base + i * p + l] * inverse[l * p + j] }
-                                    weighted[base + i * p + j] = sum
+                                    // Stored transposed (p × c) so the update below runs along i.
+                                    weighted[base + j * c + i] = sum
                                     gw += sum * g[gOffset + j]
                                 }
                                 rhs[camera * c + i] += gw
@@ -107,16 +108,21 @@ public struct DenseSchur: Sendable {
                             cameraOf[count] = camera * c
                             count += 1
                         }
-                        for a in 0..<count {
-                            let wa = a * c * p, ca = cameraOf[a]
-                            for b in 0..<count {
-                                let hb = b * c * p, cbOffset = cameraOf[b]
-                                for j in 0..<c {
-                                    let column = (cbOffset + j) * cameraColumns + ca
-                                    for i in 0..<c {
-                                        var sum = 0.0
-                                        for l in 0..<p { sum += weighted[wa + i * p + l] * couplings[hb + j * p + l] }
-                                        sm[column + i] -= sum
+                        // S −= W_a Hc_b,pᵀ, only for blocks touching the lower triangle that
+                        // the Cholesky reads (row camera ≥ column camera).
+                        weighted.withUnsafeBufferPointer { w in
+                            couplings.withUnsafeBufferPointer { h in
+                                for a in 0..<count {
+                                    let wa = a * c * p, ca = cameraOf[a]
+                                    for b in 0..<count where cameraOf[b] <= ca {
+                                        let hb = b * c * p, cbOffset = cameraOf[b]
+                                        for j in 0..<c {
+                                            let column = (cbOffset + j) * cameraColumns + ca
+                                            let h0 = h[hb + j * p], h1 = h[hb + j * p + 1], h2 = h[hb + j * p + 2]
+                                            for i in 0..<c {
+                                                sm[column + i] -= w[wa + i] * h0 + w[wa + c + i] * h1 + w[wa + 2 * c + i] * h2
+                                            }
+                                        }
                                     }
                                 }
                             }

@@ -280,3 +280,25 @@ enum BundleAdjustmentFixture {
         }
     }
 }
+
+@Suite struct VisualOdometryBenchmarkTests {
+    /// Two small windows, fp64 (dense Schur) and mixed (CGNR): one solve per window and plan,
+    /// every solve lowers the cost, and mixed's ATE matches fp64's to 1 % (the plans must not
+    /// change the statistical error).
+    @Test func windowsAreSolvedWithEveryPlan() throws {
+        var options = VisualOdometryBenchmark.Options()
+        options.scenario.keyframeCount = 24
+        options.windowSize = 12
+        options.windowCount = 2
+        let result = try VisualOdometryBenchmark.run(plans: [.fp64, .mixed], options: options)
+        #expect(result.startATE.count == 2)
+        #expect(result.solves.map(\.plan) == ["fp64", "mixed", "fp64", "mixed"])
+        #expect(result.solves.map(\.linearSolver) == ["dense-schur", "cgnr", "dense-schur", "cgnr"])
+        for solve in result.solves { #expect(solve.finalCost < 0.01 * solve.initialCost) }
+        for window in 0..<2 {
+            let fp64 = result.solves[2 * window], mixed = result.solves[2 * window + 1]
+            #expect(fp64.ate < result.startATE[window])
+            #expect(abs(mixed.ate - fp64.ate) <= 0.01 * fp64.ate, "window \(fp64.window): \(mixed.ate) vs \(fp64.ate)")
+        }
+    }
+}

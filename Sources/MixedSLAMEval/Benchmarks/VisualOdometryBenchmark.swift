@@ -202,7 +202,7 @@ extension VisualOdometryBenchmark {
         public var trajectoryATE: Double
         /// ATE RMSE of the whole trajectory after SE(3) alignment, metres.
         public var trajectoryATESE3: Double
-        /// ATE RMSE of each full window right after its solve (SE(3) alignment), metres.
+        /// ATE RMSE of each full window right after its solve (Sim(3) alignment), metres.
         public var windowATE: [Double]
         /// Seconds of each window solve.
         public var solveSeconds: [Double]
@@ -264,7 +264,7 @@ extension VisualOdometryBenchmark {
                 let estimate = summary.windowKeyframes.map { driver.estimates[$0]! }
                 let reference = summary.windowKeyframes.map { scenario.poses[$0] }
                 result.windowATE.append(
-                    try AbsoluteTrajectoryError(estimated: estimate, reference: reference, alignment: .se3)
+                    try AbsoluteTrajectoryError(estimated: estimate, reference: reference, alignment: .sim3)
                         .statistics.rmse)
             }
             progress(keyframe + 1, count)
