@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "MixedSLAM", targets: ["MixedSLAM"]),
         .library(name: "MixedSLAMEval", targets: ["MixedSLAMEval"]),
         .executable(name: "slam-bench", targets: ["slam-bench"]),
+        // The C API (Sources/MixedSLAMC/include/mixedslam.h) as a shared library C and C++ link.
+        .library(name: "mixedslam", type: .dynamic, targets: ["MixedSLAMCAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +39,10 @@ let package = Package(
             name: "MixedSLAM",
             dependencies: ["SLAMGeometry", "SLAMSparse", "SLAMLinear", "SLAMNonlinear", "SLAMIO"]),
         .target(name: "MixedSLAMEval", dependencies: ["MixedSLAM"]),
+        // The C API: the header and its pure-C helpers, and the Swift functions exported with
+        // @_cdecl (a separate target because a Swift target cannot import its own C header).
+        .target(name: "MixedSLAMC"),
+        .target(name: "MixedSLAMCAPI", dependencies: ["MixedSLAMC", "MixedSLAM"]),
         .executableTarget(
             name: "slam-bench",
             dependencies: [
@@ -47,7 +53,7 @@ let package = Package(
         .testTarget(name: "SparseTests", dependencies: ["SLAMSparse"]),
         .testTarget(name: "GeometryTests", dependencies: ["SLAMGeometry"]),
         .testTarget(name: "LinearTests", dependencies: ["SLAMLinear", "SLAMSparse"]),
-        .testTarget(name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval"]),
+        .testTarget(name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval", "MixedSLAMCAPI"]),
         .testTarget(name: "IOTests", dependencies: ["MixedSLAM"]),
         .testTarget(name: "EvalTests", dependencies: ["MixedSLAMEval"]),
         .testTarget(name: "RobustnessTests", dependencies: ["MixedSLAM", "MixedSLAMEval"]),

@@ -222,16 +222,30 @@ public final class Cholmod {
         let p = sparse.pointee.p.assumingMemoryBound(to: Int32.self)
         let i = sparse.pointee.i.assumingMemoryBound(to: Int32.self)
         let x = sparse.pointee.x.assumingMemoryBound(to: Double.self)
-        var triplets: [(row: Int, column: Int, value: Double)] = []
+        // CHOLMOD gives L by columns; a counting-sort transpose yields rows, sorted by column.
+        var rowPointers = [Int32](repeating: 0, count: n + 1)
         for j in 0..<n {
-            for k in Int(p[j])..<Int(p[j + 1]) where x[k] != 0 || Int(i[k]) == j {
-                triplets.append((Int(i[k]), j, x[k]))
+            for k in Int(p[j])..<Int(p[j + 1]) { rowPointers[Int(i[k]) + 1] += 1 }
+        }
+        for r in 0..<n { rowPointers[r + 1] += rowPointers[r] }
+        var next = rowPointers.map(Int.init)
+        let count = Int(rowPointers[n])
+        var columns = [Int32](repeating: 0, count: count)
+        var values = [Double](repeating: 0, count: count)
+        for j in 0..<n {
+            for k in Int(p[j])..<Int(p[j + 1]) {
+                let r = Int(i[k])
+                columns[next[r]] = Int32(j)
+                values[next[r]] = x[k]
+                next[r] += 1
             }
         }
         let perm = l.pointee.Perm.assumingMemoryBound(to: Int32.self)
         let permutation = (0..<n).map { perm[$0] }
         do {
-            return (try CSRMatrix(rowCount: n, columnCount: n, triplets: triplets), permutation)
+            let factor = try CSRMatrix(
+                rowCount: n, columnCount: n, rowPointers: rowPointers, columnIndices: columns, values: values)
+            return (factor, permutation)
         } catch {
             throw .nonFinite("CHOLMOD factor")
         }

@@ -1,3 +1,4 @@
+import SLAMLinear
 import SLAMSparse
 
 /// Levenberg-Marquardt (and Gauss-Newton) trust-region minimization of ½ Σ ρ(‖S e‖²), with
@@ -213,6 +214,9 @@ public struct LevenbergMarquardt: Sendable {
             if let shift = step.preconditionerShift { summary.preconditionerShifts.append(shift) }
             if step.factoredPreconditioner { summary.preconditionerFactorizations += 1 }
 
+            let cgStalled = step.termination == ConjugateGradient.Termination.stagnated.rawValue
+                || step.termination == ConjugateGradient.Termination.maxIterations.rawValue
+            if cgStalled { _ = escalate("cgStagnation", iteration: summary.iterations + 1) }
             let stepNorm = step.delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
             detail.stepNorm = stepNorm
             guard stepNorm.isFinite else {

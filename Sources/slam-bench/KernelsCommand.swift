@@ -14,7 +14,7 @@ struct Kernels: ParsableCommand {
     @Option(help: "Kernel path: scalar, avx2 or avx512fp16 (default: MIXEDSLAM_KERNEL_PATH or the best supported).")
     var path: String?
 
-    @Option(help: "Write the full report as JSON to this file.")
+    @Option(help: "Write the full report as JSON (schema mixedslam-bench/1, docs/benchmarks.md) to this file.")
     var json: String?
 
     func run() throws {
@@ -48,9 +48,7 @@ struct Kernels: ParsableCommand {
                   + pad(String(format: "%.2f", r.value), 8, right: true) + "  " + target)
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            try writeJSON(report, command: "kernels", to: json)
             print("wrote \(json)")
         }
     }

@@ -24,6 +24,12 @@ struct PoseGraph: ParsableCommand {
     @Option(help: "SE(3) error: logmap (GTSAM, default) or g2o (quaternion vector part).")
     var se3Error: String = "logmap"
 
+    @Option(help: "PCG preconditioner: ic0 (block incomplete Cholesky) or cholesky (static complete factor).")
+    var preconditioner: String = "ic0"
+
+    @Option(help: "Preconditioner refresh: once (static), everySolve, adaptive.")
+    var refresh: String = "adaptive"
+
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?
 
@@ -38,6 +44,14 @@ struct PoseGraph: ParsableCommand {
         }
         var solverOptions = PoseGraphStepSolver.Options()
         if common.solver == "cholmod" { solverOptions.alwaysDirect = true }
+        guard let kind = PoseGraphStepSolver.PreconditionerKind(rawValue: preconditioner) else {
+            throw ValidationError("--preconditioner must be ic0 or cholesky")
+        }
+        guard let policy = PoseGraphStepSolver.RefreshPolicy(rawValue: refresh) else {
+            throw ValidationError("--refresh must be once, everySolve or adaptive")
+        }
+        solverOptions.preconditioner = kind
+        solverOptions.refresh = policy
         let paths = try resolveFiles()
         var all: [PoseGraphFileResult] = []
         for path in paths {

@@ -8,5 +8,7 @@ struct SlamBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slam-bench",
         abstract: "Compare fp64, fp32, fp16 and mixed-precision SLAM solves.",
-        subcommands: [PoseGraph.self, LoopClosure.self, Kernels.self])
+        subcommands: [PoseGraph.self, LoopClosure.self, Kernels.self, VisualOdometry.self, BundleAdjustment.self,
+                      Report.self, Tour.self],
+        defaultSubcommand: Tour.self)
 }

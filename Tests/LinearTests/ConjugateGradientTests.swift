@@ -3,6 +3,24 @@ import Testing
 import SLAMSparse
 
 @Suite struct ConjugateGradientTests {
+    /// The complete factor stored in fp32 / fp16 is exact up to its storage rounding, so CG
+    /// converges in a handful of iterations (one in fp64).
+    @Test(arguments: [(Precision.fp64, 1), (.fp32, 3), (.fp16, 8)])
+    func completeCholeskyPreconditionerInEachPrecision(storage: Precision, maxIterations: Int) throws {
+        let h = try poseGraphHessian(poses: 60, blockSize: 6, loops: 20, seed: 21)
+        var random = TestRandom(seed: 4)
+        let b = (0..<h.rowCount).map { _ in Float(random.uniform()) }
+        var cg = ConjugateGradient()
+        cg.options.relativeTolerance = 1e-5
+        var x: [Float] = []
+        var a = BlockMatrixOperator(h)
+        var m = try CholeskyPreconditioner(h, storage: storage)
+        let report = try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
+        #expect(report.termination == .converged)
+        #expect(report.iterations <= maxIterations)
+        #expect(m.conversionReport.overflowCount == 0)
+    }
+
     @Test func exactCholeskyPreconditionerConvergesInOneIteration() throws {
         let h = try poseGraphHessian(poses: 60, blockSize: 6, loops: 20, seed: 21)
         var random = TestRandom(seed: 4)

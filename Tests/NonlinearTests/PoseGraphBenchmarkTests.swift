@@ -11,7 +11,7 @@ import Testing
         options.poseCount = 300
         let scenario = try LoopClosureScenario<SE2<Double>>(options: options)
         #expect(!scenario.loopClosures.isEmpty)
-        let problem = try scenario.problem()
+        let problem = try scenario.makeProblem()
         let (results, reference) = try PoseGraphBenchmark.run(problem, plans: [.fp64, .fp32, .mixed, .adaptive])
         let fp64 = results[0]
         #expect(fp64.termination != TerminationReason.noProgress.rawValue)

@@ -74,7 +74,7 @@ public enum LoopClosureSequenceBenchmark {
                 while start.count < prefix.poseCount {
                     start.append(start[start.count - 1] * prefix.odometry[start.count - 1].measurement)
                 }
-                var problem = try prefix.problem(startingFrom: start)
+                var problem = try prefix.makeProblem(initialValues: start)
                 // The structure grows with every problem, so each solve analyzes anew; a fresh
                 // solver per problem keeps that honest in the timings.
                 var solver = PoseGraphStepSolver()

@@ -1,0 +1,57 @@
+extension SlidingWindowBA {
+    /// Configuration with documented defaults.
+    public struct Options: Sendable {
+        /// Keyframes kept in the window. Default 50 (5 s at 10 Hz, as in the reference method).
+        public var windowSize = 50
+        /// Oldest keyframes of the window held fixed at their previous estimates. Default 2:
+        /// two poses fix the 7-dof gauge of monocular BA, scale included (the distance between
+        /// them), as a marginalization prior on the past would.
+        public var fixedKeyframes = 2
+        /// Observations a landmark needs inside the window to enter the BA. Default 2.
+        public var minimumObservations = 2
+        /// Smallest angle between the two rays a landmark is triangulated from, radians.
+        /// Default 0.5° (1 pixel of noise at f = 500 is 0.11°).
+        public var minimumParallax = 0.5 * Double.pi / 180
+        /// Smallest depth in front of a camera for a triangulated point or an observation used
+        /// in the BA, in the trajectory's units. Default 0.05.
+        public var minimumDepth = 0.05
+        /// Standard deviation of the pixel measurements (Ω = I / σ²). Default 1 pixel.
+        public var pixelSigma = 1.0
+        /// Robust kernel of the reprojection factors. Default none.
+        public var kernel = RobustKernel.none
+        /// Precision plan of every window solve. Default `mixed` for bundle adjustment.
+        public var plan = PrecisionPlan.preset(.mixed, for: .bundleAdjustment)
+        /// Levenberg-Marquardt options of every window solve. Default: the optimizer's
+        /// defaults with Marquardt damping D = diag(JᵀJ) (Ceres' choice for BA: pose and point
+        /// columns differ in scale by orders of magnitude, and the weakly observed scale
+        /// direction converges in a few steps instead of dozens), at most 20 iterations and a
+        /// relative cost tolerance of 1e-6 (a window solve must fit the 100 ms between
+        /// keyframes, and the next window refines again).
+        public var optimizer: LevenbergMarquardt.Options = {
+            var options = LevenbergMarquardt.Options()
+            options.damping = .marquardt
+            options.maxIterations = 20
+            options.functionTolerance = 1e-6
+            return options
+        }()
+        /// Step-solver options (linear solver per plan, CGNR forcing term).
+        public var stepSolver = BundleAdjustmentStepSolver.Options()
+
+        /// Creates options with the documented defaults.
+        public init() {}
+
+        /// Checks every option's range.
+        public func validate() throws(OptimizerError) {
+            guard windowSize >= 2 else { throw .invalidOption("windowSize must be ≥ 2") }
+            guard (0..<windowSize).contains(fixedKeyframes) else {
+                throw .invalidOption("fixedKeyframes must be in 0..<windowSize")
+            }
+            guard minimumObservations >= 2 else { throw .invalidOption("minimumObservations must be ≥ 2") }
+            guard minimumParallax >= 0, minimumParallax < Double.pi, minimumDepth > 0, minimumDepth.isFinite else {
+                throw .invalidOption("need 0 ≤ minimumParallax < π and a finite minimumDepth > 0")
+            }
+            guard pixelSigma > 0, pixelSigma.isFinite else { throw .invalidOption("pixelSigma must be finite and > 0") }
+            try optimizer.validate()
+        }
+    }
+}

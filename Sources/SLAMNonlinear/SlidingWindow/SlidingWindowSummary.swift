@@ -1,0 +1,34 @@
+/// What one window solve of ``SlidingWindowBA`` did.
+public struct SlidingWindowSummary: Sendable, Codable, Equatable {
+    /// Id of the keyframe that triggered the solve (the newest of the window).
+    public var keyframe = 0
+    /// Keyframe ids of the window, oldest first.
+    public var windowKeyframes: [Int] = []
+    /// Keyframes held fixed (the gauge).
+    public var fixedKeyframes = 0
+    /// Landmarks in the BA problem.
+    public var landmarks = 0
+    /// Observations (reprojection factors) in the BA problem.
+    public var observations = 0
+    /// Landmarks triangulated for this window.
+    public var newLandmarks = 0
+    /// Triangulations refused because the rays were too close to parallel (retried later).
+    public var lowParallaxSkips = 0
+    /// Triangulations refused because the point was behind or too close to a camera.
+    public var behindCameraSkips = 0
+    /// Observations left out because their landmark is behind or too close to that camera.
+    public var observationsBehindCamera = 0
+    /// Triangulated landmarks left out for having fewer than the minimum valid observations.
+    public var landmarksWithTooFewObservations = 0
+    /// The keyframe that left the window before this solve, if any.
+    public var removedKeyframe: Int?
+    /// The optimizer's summary of the window solve.
+    public var optimizer = Summary()
+    /// Seconds to update the window, triangulate and build the problem.
+    public var setupSeconds = 0.0
+    /// Seconds of the window solve (the optimizer's total).
+    public var solveSeconds: Double { optimizer.totalSeconds }
+
+    /// An empty summary.
+    public init() {}
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MixedSLAM
+import MixedSLAMEval
+
+/// `slam-bench` with no arguments: a short synthetic tour comparing every plan side by side.
+struct Tour: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A short built-in synthetic tour (the default): a growing loop-closure sequence and visual-odometry windows solved with fp64, fp32, fp16, mixed and adaptive, side by side (about a minute in a release build).",
+        discussion: """
+            Needs no data. Each plan solves the same sequence of pose graphs a robot builds \
+            while touring a house, then the same 50-keyframe bundle-adjustment windows of a \
+            camera's tour; the tables show the trajectory error (ATE, after alignment, against \
+            ground truth) and the solve time. fp16 is the naive all-fp16 plan, shown for \
+            comparison; mixed uses fp16 only where it is safe; adaptive switches precision and \
+            polishes at fp64.
+
+            Next steps: `slam-bench pgo intel.g2o` (a public dataset, see --dataset-dir), \
+            `slam-bench lc` (the full sequence), `slam-bench report --out /tmp/r` (everything, \
+            with figures), `slam-bench help <subcommand>`.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Poses of the synthetic house tour.")
+    var poses = 600
+
+    @Option(help: "Loop-closure problems solved per plan.")
+    var problems = 20
+
+    @Option(help: "Visual-odometry windows (50 keyframes each) solved per plan; 0 skips VO.")
+    var windows = 15
+
+    func run() throws {
+        LinearAlgebraThreads.setCount(1)
+        let plans = try common.presets()
+        var options = LoopClosureSequenceBenchmark.Options()
+        options.scenario.poseCount = poses
+        options.scenario.seed = common.seed
+        options.problemCount = problems
+        if !common.quiet {
+            print("MixedSLAM tour, plans \(plans.map(\.rawValue).joined(separator: ", ")).")
+            print("Loop closure: \(poses)-pose synthetic house tour, \(problems) pose graphs as loops close (SE(2), PGO).")
+            fflush(nil)
+        }
+        var progress = ProgressReporter(enabled: !common.quiet)
+        let start = ContinuousClock.now
+        let result = try LoopClosureSequenceBenchmark.run(plans: plans, options: options) { done, total in
+            progress.update("loop-closure problems", done: done, total: total)
+        }
+        let sequence = SequenceResult(
+            loopClosure: result, plans: plans, setup: "\(poses) poses, \(problems) problems, seed \(common.seed)")
+        print(table(sequence, lastProblemCost: result.solves))
+        fflush(nil)
+        var voOptions = VisualOdometryBenchmark.Options()
+        voOptions.scenario.seed = common.seed
+        voOptions.windowCount = windows
+        let voResult = windows > 0
+            ? try VisualOdometryBenchmark.run(plans: plans, options: voOptions) { done, total in
+                progress.update("VO windows", done: done, total: total)
+            }
+            : nil
+        let vo = voResult.map {
+            SequenceResult(
+                visualOdometry: $0, plans: plans, windowSize: voOptions.windowSize,
+                setup: "\($0.startATE.count) windows of \(voOptions.windowSize) keyframes, seed \(common.seed)")
+        }
+        if let vo {
+            print("\nVisual odometry: \(vo.setup); bundle adjustment of each window from a perturbed start.")
+            print(table(vo, lastProblemCost: nil))
+        }
+        if !common.quiet {
+            print("\ntour finished in \(fmt((ContinuousClock.now - start).seconds, 3)) s. More: slam-bench --help, slam-bench report --out /tmp/r")
+        }
+        let sequences = [sequence] + (vo.map { [$0] } ?? [])
+        if let path = common.json { try writeJSON(sequences, command: "tour", to: path) }
+        if let path = common.csv {
+            try writeCSV(
+                header: ["sequence", "problem", "poses", "plan", "ate", "finalCost", "totalSeconds", "linearSolveSeconds", "iterations"],
+                rows: sequences.flatMap { s in s.solves.map {
+                    [s.name, "\($0.problem)", "\($0.poses)", $0.plan, "\($0.ate)", "\($0.finalCost)", "\($0.totalSeconds)",
+                     "\($0.linearSolveSeconds)", "\($0.iterations)"]
+                } }, to: path)
+        }
+    }
+
+    /// A sequence's plans side by side; with `lastProblemCost` solves, the final cost of the
+    /// last (largest) problem too.
+    private func table(_ sequence: SequenceResult, lastProblemCost solves: [LoopClosureSequenceBenchmark.Solve]?) -> String {
+        var table = TextTable(["", "ATE mean m", "ATE 90%", "ATE max", "final cost (last)", "solve ms median", "linear ms median", "total s"])
+        if let baseline = sequence.baseline {
+            table.add([sequence.baselineLabel ?? "baseline", fmt(baseline.mean, 3), fmt(baseline.p90, 3), fmt(baseline.max, 3), "", "", "", ""])
+        }
+        let last = solves?.map(\.problem).max() ?? 0
+        for plan in sequence.plans {
+            let finalCost = solves?.first { $0.problem == last && $0.plan == plan.plan }?.finalCost
+            table.add([plan.plan, fmt(plan.ate.mean, 3), fmt(plan.ate.p90, 3), fmt(plan.ate.max, 3), finalCost.map { fmt($0, 6) } ?? "",
+                       fmt(plan.totalSeconds.median * 1000, 3), fmt(plan.linearSolveSeconds.median * 1000, 3), fmt(plan.sumSeconds, 3)])
+        }
+        return table.rendered
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import MixedSLAM
+import Testing
+@testable import MixedSLAMEval
+
+/// The report pipeline on a tiny synthetic suite: a generated g2o file in a temporary
+/// dataset directory and a short loop-closure sequence.
+@Suite("Report") struct ReportTests {
+    static let plans: [PrecisionPlan.Preset] = [.fp64, .fp32, .mixed, .adaptive]
+
+    /// A dataset directory holding one pose graph generated in code (a 150-pose house tour
+    /// started from chained odometry), and the suite options that run it with a 4-problem
+    /// loop-closure sequence and two 12-keyframe VO windows.
+    static func tinySuite() throws -> (options: BenchmarkSuite.Options, directory: String) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("report-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var scenarioOptions = LoopClosureScenario<SE2<Double>>.Options()
+        scenarioOptions.poseCount = 150
+        scenarioOptions.seed = 3
+        let scenario = try LoopClosureScenario<SE2<Double>>(options: scenarioOptions)
+        try G2OWriter.write(try scenario.makeProblem(), to: "\(directory)/tour150.g2o")
+        var options = BenchmarkSuite.Options()
+        options.datasetDirectory = directory
+        options.plans = plans
+        options.quick = true
+        options.quickDatasets = ["tour150.g2o"]
+        options.quickLoopClosure.scenario.poseCount = 300
+        options.quickLoopClosure.problemCount = 4
+        options.quickVisualOdometry.scenario.keyframeCount = 20
+        options.quickVisualOdometry.windowSize = 12
+        options.quickVisualOdometry.windowCount = 2
+        options.runsKernels = false
+        options.trajectoryDirectory = "\(directory)/out/trajectories"
+        return (options, directory)
+    }
+
+    @Test func tinySuitePassesHonestThresholdsAndBreachesBrokenOnes() throws {
+        let (options, directory) = try Self.tinySuite()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var report = try BenchmarkSuite.run(options: options)
+        #expect(report.datasets.map(\.file) == ["tour150.g2o"])
+        let dataset = try #require(report.datasets.first)
+        #expect(dataset.plans.map(\.plan) == Self.plans.map(\.rawValue))
+        let fp64 = try #require(dataset.result(of: "fp64"))
+
+        // The fp64 cost itself as the reference: every rule holds on an honest run.
+        let honest = ReportThresholds(referenceFinalCosts: ["tour150.g2o": fp64.finalCost])
+        report.checks = honest.evaluate(report)
+        // 1 reference rule, 2 plan-vs-fp64 rules, 4 loop-closure rules.
+        #expect(report.checks.count == 1 + 2 + 4)
+        #expect(report.breaches.isEmpty, "\(report.breaches.map(\.description))")
+
+        // Half the achieved cost as the reference: unreachable, so exactly that rule breaks,
+        // and the breach names the dataset.
+        let broken = ReportThresholds(referenceFinalCosts: ["tour150.g2o": fp64.finalCost / 2])
+        report.checks = broken.evaluate(report)
+        #expect(report.breaches.count == 1)
+        #expect(report.breaches.first?.subject == "tour150.g2o")
+        #expect(report.breaches.first?.description.hasPrefix("BREACH tour150.g2o") == true)
+
+        // A negative plan tolerance demands a cost below the fp64 optimum: a breach per plan.
+        let impossible = ReportThresholds(finalCostRelativeToFP64: ["mixed": -0.5])
+        report.checks = impossible.evaluate(report)
+        #expect(report.breaches.map(\.subject) == ["tour150.g2o mixed"])
+
+        // Every plan wrote its trajectory.
+        for plan in Self.plans {
+            let tum = try TUMTrajectory.read(contentsOf: "\(directory)/out/trajectories/tour150-\(plan.rawValue).tum")
+            #expect(tum.count == dataset.vertices)
+        }
+    }
+
+    @Test func writersShowEveryPlanAndRoundTrip() throws {
+        let (options, directory) = try Self.tinySuite()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var report = try BenchmarkSuite.run(options: options)
+        let thresholds = ReportThresholds(referenceFinalCosts: ["tour150.g2o": 1e300])
+        report.checks = thresholds.evaluate(report)
+        let out = "\(directory)/out"
+        try ReportWriter.write(report, thresholds: thresholds, to: out)
+
+        let markdown = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        let summary = try #require(markdown.components(separatedBy: MarkdownReportWriter.summaryHeading).dropFirst().first)
+        for plan in Self.plans { #expect(summary.contains(" \(plan.rawValue) |")) }
+        #expect(summary.contains("| tour150.g2o |"))
+        #expect(summary.contains("| no loop closure |"))
+        #expect(summary.contains("| start (before BA) |"))
+        #expect(report.sequences.map(\.name) == ["lc", "vo"])
+        #expect(summary.contains("all \(report.checks.count) checks passed"))
+
+        let datasetsCSV = try String(contentsOfFile: "\(out)/datasets.csv", encoding: .utf8)
+        #expect(datasetsCSV.split(separator: "\n").count == 1 + Self.plans.count)
+        let lcCSV = try String(contentsOfFile: "\(out)/lc-solves.csv", encoding: .utf8)
+        let lc = try #require(report.sequences.first)
+        #expect(lcCSV.split(separator: "\n").count == 1 + lc.solves.count + lc.baselineATE.count)
+        #expect(lc.solves.count == 4 * Self.plans.count)
+        let voCSV = try String(contentsOfFile: "\(out)/vo-solves.csv", encoding: .utf8)
+        #expect(voCSV.split(separator: "\n").count == 1 + 2 * Self.plans.count + 2)
+
+        let decoded = try ReportWriter.read(json: try Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
+        #expect(decoded.datasets == report.datasets)
+        #expect(decoded.sequences == report.sequences)
+        #expect(decoded.checks == report.checks)
+    }
+
+    @Test func nonFiniteValuesBreachAndSurviveJSON() throws {
+        let solve = { (plan: String, ate: Double) in
+            SequenceSolve(problem: 0, poses: 10, plan: plan, ate: ate, finalCost: 1, totalSeconds: 0.1,
+                          linearSolveSeconds: 0.05, iterations: 3)
+        }
+        let sequence = SequenceResult(
+            name: "lc", title: "t", setup: "s", plans: ["fp64", "fp16"],
+            solves: [solve("fp64", 0.01), solve("fp16", .nan)], baselineLabel: "no loop closure", baselineATE: [0.5])
+        var report = BenchmarkReport(
+            quick: true, plans: ["fp64", "fp16"], datasetDirectory: nil, skippedDatasets: [], datasets: [],
+            sequences: [sequence], kernels: nil, suiteSeconds: 0)
+        report.checks = ReportThresholds(loopClosureReducesATE: ["fp64", "fp16"]).evaluate(report)
+        #expect(report.checks.map(\.passed) == [true, false])
+        #expect(report.breaches.first?.subject == "lc fp16")
+        let decoded = try ReportWriter.read(json: try ReportWriter.json(report))
+        #expect(decoded.sequences[0].summary(of: "fp16")?.ate.mean.isNaN == true)
+    }
+
+    @Test func sampleSummaryPercentiles() {
+        let summary = SampleSummary((1...11).map(Double.init))
+        #expect(summary.count == 11)
+        #expect(summary.mean == 6)
+        #expect(summary.median == 6)
+        #expect(summary.p90 == 10)
+        #expect(summary.max == 11)
+        #expect(SampleSummary([]).mean.isNaN)
+    }
+
+    @Test func checkedInThresholdsParseWithEveryReferenceCost() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let thresholds = try ReportThresholds.read(contentsOf: root.appendingPathComponent("bench/thresholds.json").path)
+        #expect(thresholds.referenceFinalCosts.count == 8)
+        #expect(thresholds.referenceFinalCosts["intel.g2o"] == 22.502)
+        #expect(thresholds.finalCostRelativeToFP64["adaptive"] == 1e-6)
+        #expect(thresholds.finalCostRelativeToFP64["mixed"] == 1e-4)
+    }
+
+    @Test func wrongSchemaIsRejected() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var thresholds = ReportThresholds()
+        thresholds.schema = "something/2"
+        try JSONEncoder().encode(thresholds).write(to: URL(fileURLWithPath: path))
+        #expect(throws: EvaluationError.self) { try ReportThresholds.read(contentsOf: path) }
+    }
+}

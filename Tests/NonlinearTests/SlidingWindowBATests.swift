@@ -1,0 +1,142 @@
+import Foundation
+import MixedSLAM
+import MixedSLAMEval
+import Testing
+
+@Suite struct SlidingWindowBATests {
+    private let calibration = PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240)
+
+    private func pixel(_ pose: SE3<Double>, _ point: SIMD3<Double>) -> SIMD2<Double> {
+        let p = pose.inverse.act(point)
+        return SIMD2(500 * p.x / p.z + 320, 500 * p.y / p.z + 240)
+    }
+
+    @Test func midpointTriangulationRecoversAnExactPoint() {
+        let first = SE3<Double>.identity
+        let second = SE3(rotation: .exp(SIMD3(0, 0.05, 0)), translation: SIMD3(0.3, 0, 0))
+        let point = SIMD3(0.4, -0.2, 3.0)
+        let result = MidpointTriangulation.triangulate(
+            (first, pixel(first, point)), (second, pixel(second, point)), calibration: calibration,
+            minimumParallax: 0.01, minimumDepth: 0.05)
+        guard case .success(let estimate) = result else {
+            Issue.record("triangulation failed: \(result)")
+            return
+        }
+        // Exact rays intersect: rounding of a few dozen operations, amplified by 1 / parallax
+        // (the triangulation's condition number).
+        let parallax = 0.3 / 3 + 0.05
+        #expect((estimate - point).norm <= 100 * Precision.fp64.unitRoundoff * point.norm / parallax)
+    }
+
+    @Test func triangulationRefusesParallelRaysAndPointsBehind() {
+        let first = SE3<Double>.identity
+        let ahead = SE3(rotation: .identity, translation: SIMD3(0, 0, 0.01))
+        let point = SIMD3(0.0, 0.0, 5.0)
+        let parallel = MidpointTriangulation.triangulate(
+            (first, pixel(first, point)), (ahead, pixel(ahead, point)), calibration: calibration,
+            minimumParallax: 0.01, minimumDepth: 0.05)
+        guard case .failure(.lowParallax) = parallel else {
+            Issue.record("expected low parallax, got \(parallel)")
+            return
+        }
+        // Rays that diverge: their closest points lie behind the cameras.
+        let right = SE3(rotation: .identity, translation: SIMD3(1, 0, 0))
+        let behind = MidpointTriangulation.triangulate(
+            (first, SIMD2(320 - 100, 240)), (right, SIMD2(320 + 100, 240)), calibration: calibration,
+            minimumParallax: 0.01, minimumDepth: 0.05)
+        #expect(behind == .failure(.behindCamera))
+    }
+
+    @Test func invalidKeyframesAreRejectedWithoutChangingTheDriver() throws {
+        var driver = try SlidingWindowBA(calibration: calibration)
+        #expect(throws: SlidingWindowError.missingInitialPose(keyframe: 0)) {
+            try driver.addKeyframe(id: 0, observations: [])
+        }
+        try driver.addKeyframe(id: 0, observations: [], pose: .identity)
+        #expect(throws: SlidingWindowError.duplicateKeyframe(id: 0)) {
+            try driver.addKeyframe(id: 0, observations: [], pose: .identity)
+        }
+        #expect(throws: SlidingWindowError.nonFiniteObservation(keyframe: 1, landmark: 4)) {
+            try driver.addKeyframe(id: 1, observations: [KeyframeObservation(landmark: 4, pixel: SIMD2(.nan, 1))])
+        }
+        let twice = [KeyframeObservation(landmark: 2, pixel: SIMD2(1, 1)), KeyframeObservation(landmark: 2, pixel: SIMD2(3, 1))]
+        #expect(throws: SlidingWindowError.duplicateObservation(keyframe: 1, landmark: 2)) {
+            try driver.addKeyframe(id: 1, observations: twice, pose: .identity)
+        }
+        #expect(driver.windowKeyframes == [0])
+        var options = SlidingWindowBA.Options()
+        options.fixedKeyframes = options.windowSize
+        #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
+    }
+
+    private func run(
+        _ scenario: VisualOdometryScenario, keyframes: Int, windowSize: Int, plan: PrecisionPlan.Preset,
+        inspect: (SlidingWindowBA, SlidingWindowSummary, [Int: SE3<Double>]) -> Void
+    ) throws -> SlidingWindowBA {
+        var options = SlidingWindowBA.Options()
+        options.windowSize = windowSize
+        options.plan = .preset(plan, for: .bundleAdjustment)
+        let camera = scenario.camera
+        var driver = try SlidingWindowBA(
+            calibration: PinholeCalibration(fx: camera.fx, fy: camera.fy, cx: camera.cx, cy: camera.cy),
+            options: options)
+        for keyframe in 0..<keyframes {
+            let before = driver.estimates
+            let observations = try scenario.observations(inKeyframe: keyframe).map {
+                KeyframeObservation(landmark: $0.landmark, pixel: $0.pixel)
+            }
+            let summary = try driver.addKeyframe(
+                id: keyframe, observations: observations, pose: keyframe < 2 ? scenario.poses[keyframe] : nil)
+            inspect(driver, summary, before)
+        }
+        return driver
+    }
+
+    /// Noise-free pixels and exact first two poses: every window converges to the ground
+    /// truth, so the whole trajectory's unaligned error is at the solver's tolerance. LM stops
+    /// at relative cost decrease 1e-6 of a cost that falls quadratically to ~0; positions of
+    /// 1e-6 m are 1e-4 pixel at 5 m, far below any error a wrong window setup would leave
+    /// (the constant-velocity prediction alone is off by centimetres at every turn).
+    @Test func noiseFreeSequenceFollowsTheGroundTruth() throws {
+        let scenario = try BundleAdjustmentFixture.scenario(pixelNoise: 0)
+        let windowSize = 10
+        var largestWindow = 0
+        let driver = try run(scenario, keyframes: scenario.keyframeCount, windowSize: windowSize, plan: .fp64) {
+            driver, summary, before in
+            largestWindow = max(largestWindow, summary.windowKeyframes.count)
+            #expect(summary.windowKeyframes == Array(driver.keyframeOrder.suffix(windowSize)))
+            #expect(summary.behindCameraSkips == 0)
+            // The gauge: the two oldest keyframes keep the estimates they had before the solve.
+            for id in summary.windowKeyframes.prefix(2) where before[id] != nil {
+                #expect(driver.estimates[id]! == before[id]!)
+            }
+            if summary.windowKeyframes.count > 2 {
+                #expect(summary.landmarks > 10)
+                #expect(summary.optimizer.finalCost <= 1e-6 * max(summary.optimizer.initialCost, 1))
+            }
+        }
+        #expect(largestWindow == windowSize)
+        let estimate = (0..<scenario.keyframeCount).map { driver.estimates[$0]! }
+        let ate = try AbsoluteTrajectoryError(estimated: estimate, reference: scenario.poses, alignment: .none)
+        #expect(ate.statistics.maximum <= 1e-6, "max error \(ate.statistics.maximum) m")
+    }
+
+    /// With 1-pixel noise the mixed plan's trajectory matches fp64's to 1 % of fp64's own ATE.
+    @Test func mixedSequenceMatchesFP64() throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        let windowSize = 10
+        let reference = try run(scenario, keyframes: scenario.keyframeCount, windowSize: windowSize, plan: .fp64) { _, _, _ in }
+        let mixed = try run(scenario, keyframes: scenario.keyframeCount, windowSize: windowSize, plan: .mixed) {
+            _, summary, _ in
+            #expect(summary.optimizer.linearSolver == "cgnr")
+        }
+        let ids = 0..<scenario.keyframeCount
+        let ate = try AbsoluteTrajectoryError(
+            estimated: ids.map { reference.estimates[$0]! }, reference: scenario.poses, alignment: .sim3).statistics.rmse
+        #expect(ate > 0)
+        for id in ids {
+            let d = (mixed.estimates[id]!.translation - reference.estimates[id]!.translation).norm
+            #expect(d <= 0.01 * ate, "keyframe \(id): \(d) m, fp64 ATE \(ate) m")
+        }
+    }
+}
