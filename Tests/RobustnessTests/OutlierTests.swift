@@ -27,7 +27,7 @@ struct OutlierTests {
         #expect(falseCount >= 30)
 
         func ate(kernel: RobustKernel, outliers: Bool, _ preset: PrecisionPlan.Preset) throws -> Double {
-            var p = try scenario.problem(kernel: kernel)
+            var p = try scenario.makeProblem(loopClosureKernel: kernel)
             if outliers {
                 for f in falseClosures {
                     try p.add(BetweenFactorSE2(from: f.from, to: f.to, measurement: f.measurement, information: omega, kernel: kernel))
