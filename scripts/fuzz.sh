@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# libFuzzer + AddressSanitizer runs of the file readers (g2o, BAL).
+# libFuzzer + AddressSanitizer runs of the file readers (g2o, BAL) and of the C API's input
+# path (a byte stream decoded into msl_graph_* calls).
 #
 # How it is built (Swift 6.3 on Linux, no Package.swift change, no unsafeFlags):
-#   1. `swift build --sanitize=fuzzer --sanitize=address --target MixedSLAM` in its own
+#   1. `swift build --sanitize=fuzzer --sanitize=address --target MixedSLAMCAPI` in its own
 #      build directory (.build-fuzz) compiles every library module with coverage
 #      instrumentation and ASan;
 #   2. swiftc compiles each harness (Fuzz/<Name>/main.swift + Fuzz/FuzzChecks.swift, whose
@@ -10,7 +11,7 @@
 #      -parse-as-library and links it with those objects; libFuzzer supplies main().
 #
 # Usage:
-#   scripts/fuzz.sh --quick            # CI: 30 s per target, ≈2 min with the fuzz build cached
+#   scripts/fuzz.sh --quick            # CI: 25 s per target, ≈2 min with the fuzz build cached
 #                                      # (a cold .build-fuzz adds ≈1.5 min of compilation)
 #   scripts/fuzz.sh [seconds]          # each target for `seconds` (default 600)
 #   FUZZ_JOBS=2 scripts/fuzz.sh 3600   # long run: parallel workers, one hour per target
@@ -21,29 +22,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=600
-if [[ "${1:-}" == "--quick" ]]; then seconds=30; elif [[ -n "${1:-}" ]]; then seconds=$1; fi
+if [[ "${1:-}" == "--quick" ]]; then seconds=25; elif [[ -n "${1:-}" ]]; then seconds=$1; fi
 jobs=${FUZZ_JOBS:-1}
 build=.build-fuzz
 debug=$build/debug
 
 mkdir -p "$build"
-swift build --build-path "$build" --sanitize=fuzzer --sanitize=address --target MixedSLAM >"$build/build.log" 2>&1 \
+swift build --build-path "$build" --sanitize=fuzzer --sanitize=address --target MixedSLAMCAPI >"$build/build.log" 2>&1 \
   || { tail -40 "$build/build.log"; exit 1; }
 
 objects=()
-for module in CKernels _NumericsShims RealModule SLAMSparse SLAMGeometry SLAMLinear SLAMNonlinear SLAMIO MixedSLAM; do
+for module in CKernels _NumericsShims RealModule SLAMSparse SLAMGeometry SLAMLinear SLAMNonlinear SLAMIO MixedSLAM \
+  MixedSLAMC MixedSLAMCAPI; do
   objects+=("$debug/$module.build"/*.o)
 done
 modulemaps=(-Xcc "-fmodule-map-file=$debug/CKernels.build/module.modulemap" -Xcc -ICKernels/include
   -Xcc "-fmodule-map-file=Sources/CSuiteSparse/module.modulemap" -Xcc "-fmodule-map-file=Sources/CLapack/module.modulemap"
+  -Xcc "-fmodule-map-file=$debug/MixedSLAMC.build/module.modulemap" -Xcc -ISources/MixedSLAMC/include
   -Xcc -I/usr/include/suitesparse)
 for shims in "$build"/checkouts/swift-numerics/Sources/_NumericsShims/include; do
   modulemaps+=(-Xcc "-I$shims")
 done
 
 status=0
-for target in g2o bal; do
-  case $target in g2o) harness=G2OFuzzer ;; bal) harness=BALFuzzer ;; esac
+for target in g2o bal capi; do
+  case $target in g2o) harness=G2OFuzzer ;; bal) harness=BALFuzzer ;; capi) harness=CAPIFuzzer ;; esac
   binary=$build/$harness
   swiftc -sanitize=fuzzer,address -parse-as-library -g -Onone -module-name "$harness" \
     -I "$debug/Modules" "${modulemaps[@]}" \
