@@ -56,5 +56,6 @@ let package = Package(
         .testTarget(name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval", "MixedSLAMCAPI"]),
         .testTarget(name: "IOTests", dependencies: ["MixedSLAM"]),
         .testTarget(name: "EvalTests", dependencies: ["MixedSLAMEval"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["MixedSLAM", "MixedSLAMEval"]),
     ]
 )

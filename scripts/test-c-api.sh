@@ -84,6 +84,14 @@ compare() {
         }' "$1" "$2"
 }
 
+# The README's C example, extracted verbatim, must compile and run cleanly.
+awk '/^## Use it from C/ { section = 1 } section && /^```c$/ { grab = 1; next } grab && /^```$/ { exit } grab' \
+    README.md > "$out/readme_example.c"
+# shellcheck disable=SC2086
+"$CC" -std=c99 -O2 $warn $cflags "$out/readme_example.c" $libs -lm -o "$out/readme_example"
+OPENBLAS_NUM_THREADS=1 "$out/readme_example" | tee "$out/readme.txt"
+grep -q '^cost .* -> ' "$out/readme.txt" || { echo "test-c-api: README example printed no cost"; exit 1; }
+
 status=0
 compare "$out/swift.txt" "$out/c.txt" "C vs Swift" || status=1
 compare "$out/swift.txt" "$out/cpp.txt" "C++ vs Swift" || status=1

@@ -1,3 +1,4 @@
+import CKernels
 import SLAMSparse
 
 /// CGNR for bundle adjustment: conjugate gradients on (JᵀJ + D) δ = −Jᵀ r using only the
@@ -8,8 +9,9 @@ import SLAMSparse
 /// CG then solves (ĴᵀĴ + C D C) y = −C Jᵀ r and δ = C y. The products run at
 /// `productPrecision` (fp16 storage with fp32 arithmetic in the `mixed` plan), everything else
 /// in fp32, with a block-Jacobi preconditioner (one block per camera and per point).
-/// Fixed cameras or points (index −1) are mapped to one zero dummy column block each, which
-/// the damping keeps at exactly zero.
+/// Fixed cameras or points (index −1) have zero blocks. The damping-independent work is done
+/// once per linearization by ``prepare(_:productPrecision:)``; each damping LM tries then costs
+/// one preconditioner inversion and the CG iterations.
 public struct CGNR: Sendable {
     /// Configuration with documented defaults.
     public struct Options: Sendable, Equatable {
@@ -35,6 +37,20 @@ public struct CGNR: Sendable {
     /// The options of this solver.
     public var options: Options
     private var cg = ConjugateGradient()
+    private var prepared: Prepared?
+
+    /// Everything of one linearization that does not depend on the damping: the column
+    /// scale, the scaled right-hand side, the undamped block-Jacobi blocks and Ĵ at the
+    /// product precision. Built once per linearization, reused for every damping LM tries.
+    private struct Prepared: Sendable {
+        var system: BundleAdjustmentSystem
+        var precision: Precision
+        var scale: [Double]
+        var rhs: [Float]
+        var blocks: BlockJacobiPreconditioner.Blocks
+        var kernel: BAKernelOperator?
+        var conversion: ConversionReport
+    }
 
     /// Creates a solver.
     public init(options: Options = Options()) { self.options = options }
@@ -43,109 +59,205 @@ public struct CGNR: Sendable {
     public mutating func solve(
         _ system: BundleAdjustmentSystem, damping: [Double], productPrecision: Precision
     ) throws -> (delta: [Double], report: Report) {
+        try prepare(system, productPrecision: productPrecision)
+        return try solvePrepared(damping: damping)
+    }
+
+    /// Does the damping-independent work for `system` (equilibration, right-hand side,
+    /// preconditioner blocks, Ĵ cast to `productPrecision`), so that repeated
+    /// ``solvePrepared(damping:)`` calls for the same linearization only invert the damped
+    /// preconditioner blocks and run CG.
+    ///
+    /// - Returns: what casting Ĵ to `productPrecision` did (overflows, flushes).
+    /// - Throws: ``LinearSolverError/nonFinite(_:)`` for a non-finite Jacobian or residual.
+    @discardableResult
+    public mutating func prepare(_ system: BundleAdjustmentSystem, productPrecision: Precision) throws -> ConversionReport {
+        prepared = nil
         let n = system.columnCount
-        guard damping.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: damping.count) }
         let diagonal = system.hessianDiagonal()
+        guard diagonal.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian") }
         let scale = options.equilibrateColumns
             ? diagonal.map { $0 > 0 ? 1 / $0.squareRoot() : 1 } : [Double](repeating: 1, count: n)
         let g = system.gradient()
+        guard g.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("gradient") }
         let rhs = (0..<n).map { Float(-g[$0] * scale[$0]) }
-        let scaledDamping = (0..<n).map { damping[$0] * scale[$0] * scale[$0] }
-        var preconditioner = try BlockJacobiPreconditioner(system, damping: scaledDamping, columnScale: scale)
-        cg.options = options.conjugateGradient
-        var report = Report()
-        var y: [Float] = []
-        if system.cameraSize == 6 {
-            let jacobian = try Self.equilibratedJacobian(system, scale: scale)
-            switch productPrecision {
-            case .fp64:
-                var a = NormalEquationsOperator(jacobian, damping: scaledDamping, kernel: options.kernel)
-                report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: rhs, solution: &y)
-            case .fp32:
-                let (converted, conversion) = try jacobian.converted(to: Float.self, path: options.kernel.path)
-                report.conversion = conversion
-                var a = NormalEquationsOperator(converted, damping: scaledDamping, kernel: options.kernel)
-                report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: rhs, solution: &y)
-            case .fp16:
-                let (converted, conversion) = try jacobian.converted(to: Float16.self, path: options.kernel.path)
-                report.conversion = conversion
-                var a = NormalEquationsOperator(converted, damping: scaledDamping, kernel: options.kernel)
-                report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: rhs, solution: &y)
-            }
-        } else {
-            var a = GenericNormalEquationsOperator(system, scale: scale, damping: scaledDamping, precision: productPrecision)
-            report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: rhs, solution: &y)
+        let blocks = BlockJacobiPreconditioner.Blocks(system, columnScale: scale)
+        var kernel: BAKernelOperator?
+        var conversion = ConversionReport()
+        if system.cameraSize == 6 && system.residualSize == 2 {
+            kernel = BAKernelOperator(
+                system, scale: scale, precision: productPrecision, kernel: options.kernel, conversion: &conversion)
         }
-        let delta = (0..<n).map { Double(y[$0]) * scale[$0] }
-        return (delta, report)
+        prepared = Prepared(
+            system: system, precision: productPrecision, scale: scale, rhs: rhs, blocks: blocks, kernel: kernel,
+            conversion: conversion)
+        return conversion
     }
 
-    /// Ĵ = J C in the kernel layout, with a dummy pose / landmark for fixed ones.
-    static func equilibratedJacobian(_ system: BundleAdjustmentSystem, scale: [Double]) throws -> BAJacobian<Double> {
-        let m = system.residualSize
-        precondition(m == 2 && system.cameraSize == 6, "kernel layout is 2×6 + 2×3")
-        let pointOffset = system.cameraCount * 6
-        let dummyPose = Int32(system.cameraCount), dummyPoint = Int32(system.pointCount)
-        var poses = [Int32](), points = [Int32]()
-        poses.reserveCapacity(system.observationCount)
-        points.reserveCapacity(system.observationCount)
-        var blocks = [Double](repeating: 0, count: 18 * system.observationCount)
-        for k in 0..<system.observationCount {
-            let camera = system.cameraIndex[k], point = system.pointIndex[k]
-            poses.append(camera >= 0 ? camera : dummyPose)
-            points.append(point >= 0 ? point : dummyPoint)
-            for row in 0..<2 {
-                if camera >= 0 {
-                    for j in 0..<6 {
-                        blocks[18 * k + 9 * row + j] = system.cameraBlocks[(k * 2 + row) * 6 + j] * scale[Int(camera) * 6 + j]
-                    }
-                }
-                if point >= 0 {
-                    for j in 0..<3 {
-                        blocks[18 * k + 9 * row + 6 + j] = system.pointBlocks[(k * 2 + row) * 3 + j] * scale[pointOffset + Int(point) * 3 + j]
-                    }
-                }
-            }
+    /// Whether a linearization is prepared with products at `productPrecision`.
+    public func isPrepared(for productPrecision: Precision) -> Bool { prepared?.precision == productPrecision }
+
+    /// Solves with the last ``prepare(_:productPrecision:)``'s linearization and `damping`.
+    ///
+    /// - Throws: ``LinearSolverError/patternChanged`` when nothing was prepared,
+    ///   ``LinearSolverError/dimensionMismatch(expected:actual:)`` for a wrong damping length,
+    ///   ``LinearSolverError/notPositiveDefinite(column:)`` for a singular preconditioner block.
+    public mutating func solvePrepared(damping: [Double]) throws -> (delta: [Double], report: Report) {
+        guard var state = prepared else { throw LinearSolverError.patternChanged }
+        prepared = nil
+        defer { prepared = state }
+        let n = state.system.columnCount
+        guard damping.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: damping.count) }
+        let scaledDamping = (0..<n).map { damping[$0] * state.scale[$0] * state.scale[$0] }
+        var preconditioner = try BlockJacobiPreconditioner(state.blocks, damping: scaledDamping)
+        cg.options = options.conjugateGradient
+        var report = Report()
+        report.conversion = state.conversion
+        var y: [Float] = []
+        if var a = state.kernel {
+            state.kernel = nil
+            a.damping = scaledDamping.map(Float.init)
+            defer { state.kernel = a }
+            report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: state.rhs, solution: &y)
+        } else {
+            var a = GenericNormalEquationsOperator(
+                state.system, scale: state.scale, damping: scaledDamping, precision: state.precision)
+            report.conjugateGradient = try cg.solve(&a, preconditioner: &preconditioner, rhs: state.rhs, solution: &y)
         }
-        return try BAJacobian(
-            poseCount: system.cameraCount + 1, landmarkCount: system.pointCount + 1,
-            poseIndices: poses, landmarkIndices: points, blocks: blocks)
+        let delta = (0..<n).map { Double(y[$0]) * state.scale[$0] }
+        return (delta, report)
     }
 }
 
-/// y = Ĵᵀ Ĵ x + D x with the kernels of `BAJacobian<Scalar>`, for the unknowns without the
-/// dummy blocks (which are padded with zeros on the way in and dropped on the way out).
-struct NormalEquationsOperator<Scalar: SparseScalar>: LinearOperator {
-    let jacobian: BAJacobian<Scalar>
-    let damping: [Float]
-    let kernel: KernelOptions
+/// y = Ĵᵀ Ĵ x + D x for 6-dof cameras, calling the CKernels bundle-adjustment products
+/// directly on buffers owned here and reused for every product: Ĵ stored at the product
+/// precision (fp16 with fp32 arithmetic, fp32, or fp64 with fp64 vectors), fp32 vectors at
+/// the boundary. (Going through `BAJacobian` would re-validate every block on each
+/// linearization in unspecialized generic code, which cost more than the CG iterations.)
+///
+/// A fixed camera or point (index −1) is pointed at camera / point 0 with a zero block, which
+/// adds exact zeros; when there is no free camera (point) at all, one zero column block
+/// stands in for it.
+struct BAKernelOperator: LinearOperator, Sendable {
     let dimension: Int
+    /// Scaled damping, added as D x.
+    var damping: [Float] = []
+    private let precision: Precision
+    private let path: ck_path
+    private let nativeHalf: Bool
+    private let observationCount: Int32
+    private let poseCount: Int32
+    private let landmarkCount: Int32
     private let cameraColumns: Int
-    private var x: [Scalar.VectorScalar]
-    private var q: [Scalar.VectorScalar]
-    private var y: [Scalar.VectorScalar]
+    private let poseIndices: [Int32]
+    private let landmarkIndices: [Int32]
+    private var half: [Float16] = []
+    private var single: [Float] = []
+    private var double: [Double] = []
+    private var xp: [Float] = [], xl: [Float] = [], r: [Float] = [], gp: [Float] = [], gl: [Float] = []
+    private var xp64: [Double] = [], xl64: [Double] = [], r64: [Double] = [], gp64: [Double] = [], gl64: [Double] = []
 
-    init(_ jacobian: BAJacobian<Scalar>, damping: [Double], kernel: KernelOptions) {
-        self.jacobian = jacobian
-        self.damping = damping.map(Float.init)
-        self.kernel = kernel
-        dimension = damping.count
-        cameraColumns = 6 * (jacobian.poseCount - 1)
-        x = [Scalar.VectorScalar](repeating: 0, count: jacobian.columnCount)
-        q = [Scalar.VectorScalar](repeating: 0, count: jacobian.rowCount)
-        y = x
+    /// Ĵ = J C laid out for the kernels and cast to `precision`; the conversion report counts
+    /// values that overflowed or flushed. fp16 is rounded through fp32 (F16C); the double
+    /// rounding stays within one fp16 unit in the last place.
+    init(_ system: BundleAdjustmentSystem, scale: [Double], precision: Precision, kernel: KernelOptions, conversion: inout ConversionReport) {
+        precondition(system.cameraSize == 6 && system.residualSize == 2, "kernel layout is 2×6 + 2×3")
+        let m = system.observationCount
+        dimension = system.columnCount
+        self.precision = precision
+        path = kernel.path.map { ck_path(rawValue: $0.rawValue) } ?? CK_PATH_AUTO
+        nativeHalf = kernel.halfArithmetic == .float16
+        observationCount = Int32(m)
+        poseCount = Int32(max(system.cameraCount, 1))
+        landmarkCount = Int32(max(system.pointCount, 1))
+        cameraColumns = 6 * system.cameraCount
+        let pointOffset = cameraColumns
+        var poses = [Int32](repeating: 0, count: m), points = [Int32](repeating: 0, count: m)
+        var blocks = [Double](repeating: 0, count: 18 * m)
+        system.cameraBlocks.withUnsafeBufferPointer { cb in
+            system.pointBlocks.withUnsafeBufferPointer { pb in
+                scale.withUnsafeBufferPointer { sc in
+                    blocks.withUnsafeMutableBufferPointer { b in
+                        for k in 0..<m {
+                            let camera = Int(system.cameraIndex[k]), point = Int(system.pointIndex[k])
+                            poses[k] = Int32(max(camera, 0))
+                            points[k] = Int32(max(point, 0))
+                            for row in 0..<2 {
+                                if camera >= 0 {
+                                    for j in 0..<6 { b[18 * k + 9 * row + j] = cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j] }
+                                }
+                                if point >= 0 {
+                                    for j in 0..<3 {
+                                        b[18 * k + 9 * row + 6 + j] = pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        poseIndices = poses
+        landmarkIndices = points
+        var counts = ck_convert_counts(overflow: 0, flushed: 0)
+        switch precision {
+        case .fp64:
+            double = blocks
+            xp64 = [Double](repeating: 0, count: 6 * Int(poseCount))
+            xl64 = [Double](repeating: 0, count: 3 * Int(landmarkCount))
+            r64 = [Double](repeating: 0, count: 2 * m)
+            gp64 = xp64
+            gl64 = xl64
+        case .fp32, .fp16:
+            single = [Float](repeating: 0, count: 18 * m)
+            _ = ck_convert_f64_to_f32(CK_PATH_AUTO, Int64(18 * m), blocks, &single, &counts)
+            if precision == .fp16 {
+                half = [Float16](repeating: 0, count: 18 * m)
+                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(18 * m), single, &half, &counts)
+                single = []
+            }
+        }
+        conversion = ConversionReport(valueCount: 18 * m, overflowCount: Int(counts.overflow), flushedCount: Int(counts.flushed))
+        xp = [Float](repeating: 0, count: 6 * Int(poseCount))
+        xl = [Float](repeating: 0, count: 3 * Int(landmarkCount))
+        r = [Float](repeating: 0, count: 2 * m)
+        gp = xp
+        gl = xl
     }
 
-    mutating func apply(_ input: [Float], into output: inout [Float]) throws {
-        let pointColumns = dimension - cameraColumns
-        for k in 0..<cameraColumns { x[k] = Scalar.VectorScalar(input[k]) }
-        for k in 0..<pointColumns { x[cameraColumns + 6 + k] = Scalar.VectorScalar(input[cameraColumns + k]) }
-        try jacobian.multiply(x, into: &q, options: kernel)
-        try jacobian.multiplyTransposed(q, into: &y, options: kernel)
-        for k in 0..<cameraColumns { output[k] = Float(y[k]) + damping[k] * input[k] }
-        for k in 0..<pointColumns {
-            output[cameraColumns + k] = Float(y[cameraColumns + 6 + k]) + damping[cameraColumns + k] * input[cameraColumns + k]
+    mutating func apply(_ x: [Float], into y: inout [Float]) throws {
+        let points = dimension - cameraColumns
+        var status: Int32 = 0
+        if precision == .fp64 {
+            for k in 0..<cameraColumns { xp64[k] = Double(x[k]) }
+            for k in 0..<points { xl64[k] = Double(x[cameraColumns + k]) }
+            status |= ck_ba_jp_f64(path, 0, observationCount, poseIndices, landmarkIndices, double, xp64, xl64, &r64)
+            status |= ck_ba_jtq_f64(
+                path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, double, r64,
+                &gp64, &gl64)
+            for k in 0..<cameraColumns { y[k] = Float(gp64[k]) + damping[k] * x[k] }
+            for k in 0..<points { y[cameraColumns + k] = Float(gl64[k]) + damping[cameraColumns + k] * x[cameraColumns + k] }
+        } else {
+            for k in 0..<cameraColumns { xp[k] = x[k] }
+            for k in 0..<points { xl[k] = x[cameraColumns + k] }
+            switch (precision, nativeHalf) {
+            case (.fp32, _):
+                status |= ck_ba_jp_f32(path, 0, observationCount, poseIndices, landmarkIndices, single, xp, xl, &r)
+                status |= ck_ba_jtq_f32(
+                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, single, r, &gp, &gl)
+            case (_, false):
+                status |= ck_ba_jp_f16(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
+                status |= ck_ba_jtq_f16(
+                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
+            case (_, true):
+                status |= ck_ba_jp_f16n(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
+                status |= ck_ba_jtq_f16n(
+                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
+            }
+            for k in 0..<cameraColumns { y[k] = gp[k] + damping[k] * x[k] }
+            for k in 0..<points { y[cameraColumns + k] = gl[k] + damping[cameraColumns + k] * x[cameraColumns + k] }
         }
+        if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
     }
 }
 

@@ -27,72 +27,99 @@ public struct DenseSchur: Sendable {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
         }
         let g = system.gradient()
-        var observationsOfPoint = [[Int]](repeating: [], count: system.pointCount)
+        let pointCount = system.pointCount
+        // Observations grouped by point (counting sort), so each point is eliminated once.
+        var pointStart = [Int](repeating: 0, count: pointCount + 1)
+        for k in 0..<system.observationCount where system.pointIndex[k] >= 0 { pointStart[Int(system.pointIndex[k]) + 1] += 1 }
+        for i in 0..<pointCount { pointStart[i + 1] += pointStart[i] }
+        var byPoint = [Int](repeating: 0, count: pointStart[pointCount])
+        var fill = pointStart
         for k in 0..<system.observationCount where system.pointIndex[k] >= 0 {
-            observationsOfPoint[Int(system.pointIndex[k])].append(k)
+            let point = Int(system.pointIndex[k])
+            byPoint[fill[point]] = k
+            fill[point] += 1
         }
 
         // S starts as Hcc + D_c and rhs as −g_c; each point then subtracts its coupling.
         var s = [Double](repeating: 0, count: cameraColumns * cameraColumns)
         var rhs = (0..<cameraColumns).map { -g[$0] }
-        for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 {
-            let camera = Int(system.cameraIndex[k])
-            for i in 0..<c {
-                for j in 0..<c {
-                    var sum = 0.0
-                    for row in 0..<m {
-                        sum += system.cameraBlocks[(k * m + row) * c + i] * system.cameraBlocks[(k * m + row) * c + j]
+        var pointInverses = [Double](repeating: 0, count: pointCount * p * p)
+        // Hc_k,p (c × p) and W_k = Hc_k,p Hpp⁻¹ (c × p) of each observation of the current point.
+        let maxObservations = (0..<pointCount).map { pointStart[$0 + 1] - pointStart[$0] }.max() ?? 0
+        var couplings = [Double](repeating: 0, count: maxObservations * c * p)
+        var weighted = [Double](repeating: 0, count: maxObservations * c * p)
+        var cameraOf = [Int](repeating: 0, count: maxObservations)
+        try system.cameraBlocks.withUnsafeBufferPointer { (cb: UnsafeBufferPointer<Double>) throws(LinearSolverError) in
+            try system.pointBlocks.withUnsafeBufferPointer { (pb: UnsafeBufferPointer<Double>) throws(LinearSolverError) in
+                try s.withUnsafeMutableBufferPointer { (sm: inout UnsafeMutableBufferPointer<Double>) throws(LinearSolverError) in
+                    for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 {
+                        let o = Int(system.cameraIndex[k]) * c
+                        for i in 0..<c {
+                            for j in 0..<c {
+                                var sum = 0.0
+                                for row in 0..<m { sum += cb[(k * m + row) * c + i] * cb[(k * m + row) * c + j] }
+                                sm[(o + j) * cameraColumns + o + i] += sum
+                            }
+                        }
                     }
-                    s[(camera * c + j) * cameraColumns + camera * c + i] += sum
-                }
-            }
-        }
-        for i in 0..<cameraColumns { s[i * cameraColumns + i] += damping[i] }
+                    for i in 0..<cameraColumns { sm[i * cameraColumns + i] += damping[i] }
 
-        var pointInverses = [Double](repeating: 0, count: system.pointCount * p * p)
-        for point in 0..<system.pointCount {
-            var hpp = [Double](repeating: 0, count: p * p)
-            for k in observationsOfPoint[point] {
-                accumulateTransposeProduct(system.pointBlocks, k, p, system.pointBlocks, k, p, m, into: &hpp)
-            }
-            for i in 0..<p { hpp[i * p + i] += damping[cameraColumns + point * p + i] }
-            let inverse = try invertSymmetric3(hpp, column: cameraColumns + point * p)
-            for i in 0..<(p * p) { pointInverses[point * p * p + i] = inverse[i] }
-            let gp = (0..<p).map { g[cameraColumns + point * p + $0] }
-            // W_k = Hc_k,p Hpp⁻¹ (c × 3) for each observation of the point.
-            let observations = observationsOfPoint[point].filter { system.cameraIndex[$0] >= 0 }
-            var couplings: [[Double]] = []
-            for k in observations {
-                var hcp = [Double](repeating: 0, count: c * p)
-                accumulateTransposeProduct(system.cameraBlocks, k, c, system.pointBlocks, k, p, m, into: &hcp)
-                var w = [Double](repeating: 0, count: c * p)
-                for i in 0..<c {
-                    for j in 0..<p {
-                        var sum = 0.0
-                        for l in 0..<p { sum += hcp[i * p + l] * inverse[l * p + j] }
-                        w[i * p + j] = sum
-                    }
-                }
-                let camera = Int(system.cameraIndex[k])
-                for i in 0..<c {
-                    var sum = 0.0
-                    for l in 0..<p { sum += w[i * p + l] * gp[l] }
-                    rhs[camera * c + i] += sum
-                }
-                couplings.append(hcp)
-                couplings.append(w)
-            }
-            for (a, ka) in observations.enumerated() {
-                let wa = couplings[2 * a + 1]
-                let ca = Int(system.cameraIndex[ka])
-                for (b, kb) in observations.enumerated() {
-                    let hb = couplings[2 * b]
-                    let cb = Int(system.cameraIndex[kb])
-                    for i in 0..<c {
-                        for j in 0..<c {
-                            var sum = 0.0
-                            for l in 0..<p { sum += wa[i * p + l] * hb[j * p + l] }
-                            s[(cb * c + j) * cameraColumns + ca * c + i] -= sum
+                    var hpp = [Double](repeating: 0, count: p * p)
+                    for point in 0..<pointCount {
+                        for i in 0..<(p * p) { hpp[i] = 0 }
+                        for index in pointStart[point]..<pointStart[point + 1] {
+                            let k = byPoint[index]
+                            for i in 0..<p {
+                                for j in 0..<p {
+                                    var sum = 0.0
+                                    for row in 0..<m { sum += pb[(k * m + row) * p + i] * pb[(k * m + row) * p + j] }
+                                    hpp[i * p + j] += sum
+                                }
+                            }
+                        }
+                        for i in 0..<p { hpp[i * p + i] += damping[cameraColumns + point * p + i] }
+                        let inverse = try invertSymmetric3(hpp, column: cameraColumns + point * p)
+                        for i in 0..<(p * p) { pointInverses[point * p * p + i] = inverse[i] }
+                        let gOffset = cameraColumns + point * p
+                        var count = 0
+                        for index in pointStart[point]..<pointStart[point + 1] {
+                            let k = byPoint[index]
+                            guard system.cameraIndex[k] >= 0 else { continue }
+                            let base = count * c * p
+                            for i in 0..<c {
+                                for j in 0..<p {
+                                    var sum = 0.0
+                                    for row in 0..<m { sum += cb[(k * m + row) * c + i] * pb[(k * m + row) * p + j] }
+                                    couplings[base + i * p + j] = sum
+                                }
+                            }
+                            let camera = Int(system.cameraIndex[k])
+                            for i in 0..<c {
+                                var gw = 0.0
+                                for j in 0..<p {
+                                    var sum = 0.0
+                                    for l in 0..<p { sum += couplings[base + i * p + l] * inverse[l * p + j] }
+                                    weighted[base + i * p + j] = sum
+                                    gw += sum * g[gOffset + j]
+                                }
+                                rhs[camera * c + i] += gw
+                            }
+                            cameraOf[count] = camera * c
+                            count += 1
+                        }
+                        for a in 0..<count {
+                            let wa = a * c * p, ca = cameraOf[a]
+                            for b in 0..<count {
+                                let hb = b * c * p, cbOffset = cameraOf[b]
+                                for j in 0..<c {
+                                    let column = (cbOffset + j) * cameraColumns + ca
+                                    for i in 0..<c {
+                                        var sum = 0.0
+                                        for l in 0..<p { sum += weighted[wa + i * p + l] * couplings[hb + j * p + l] }
+                                        sm[column + i] -= sum
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -107,18 +134,16 @@ public struct DenseSchur: Sendable {
         }
         let solved = ContinuousClock.now
         // Back-substitution: δp = Hpp⁻¹ (−g_p − Hpc δc).
-        var pointRhs = (0..<(system.pointCount * p)).map { -g[cameraColumns + $0] }
+        var pointRhs = (0..<(pointCount * p)).map { -g[cameraColumns + $0] }
         for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 && system.pointIndex[k] >= 0 {
             let camera = Int(system.cameraIndex[k]), point = Int(system.pointIndex[k])
-            var hcp = [Double](repeating: 0, count: c * p)
-            accumulateTransposeProduct(system.cameraBlocks, k, c, system.pointBlocks, k, p, m, into: &hcp)
-            for j in 0..<p {
-                var sum = 0.0
-                for i in 0..<c { sum += hcp[i * p + j] * delta[camera * c + i] }
-                pointRhs[point * p + j] -= sum
+            for row in 0..<m {
+                var jc = 0.0
+                for i in 0..<c { jc += system.cameraBlocks[(k * m + row) * c + i] * delta[camera * c + i] }
+                for j in 0..<p { pointRhs[point * p + j] -= system.pointBlocks[(k * m + row) * p + j] * jc }
             }
         }
-        for point in 0..<system.pointCount {
+        for point in 0..<pointCount {
             for i in 0..<p {
                 var sum = 0.0
                 for j in 0..<p { sum += pointInverses[point * p * p + i * p + j] * pointRhs[point * p + j] }
@@ -129,20 +154,6 @@ public struct DenseSchur: Sendable {
         eliminationSeconds = (eliminated - start).seconds + (end - solved).seconds
         factorSeconds = (solved - eliminated).seconds
         return delta
-    }
-
-    /// out (a × b) += Aₖᵀ Bₖ for the m-row blocks of observation k.
-    private func accumulateTransposeProduct(
-        _ a: [Double], _ k: Int, _ aColumns: Int, _ b: [Double], _ kb: Int, _ bColumns: Int, _ m: Int,
-        into out: inout [Double]
-    ) {
-        for i in 0..<aColumns {
-            for j in 0..<bColumns {
-                var sum = 0.0
-                for row in 0..<m { sum += a[(k * m + row) * aColumns + i] * b[(kb * m + row) * bColumns + j] }
-                out[i * bColumns + j] += sum
-            }
-        }
     }
 
     /// Inverse of a symmetric positive definite 3×3 matrix by its adjugate.

@@ -11,6 +11,11 @@ public struct BALDataset: Sendable {
     public var cameraCount: Int
     /// Number of points.
     public var pointCount: Int
+    /// Observations whose point lies behind its camera (depth along the viewing direction −z
+    /// not positive in BAL's convention). They are kept, as Ceres and the BAL reference
+    /// costs keep them: their residuals are finite, and a solve usually moves the point in
+    /// front. A point exactly on the image plane has no projection and is a load error.
+    public var observationsBehindCamera = 0
 
     /// The variable id of camera `index`.
     public func cameraID(_ index: Int) -> Int { index }
@@ -40,10 +45,18 @@ public enum BALReader {
         guard cameras >= 0, points >= 0, observations >= 0 else {
             throw s.error(.inconsistent("negative count in header \(cameras) \(points) \(observations)"))
         }
+        // Every value takes at least one byte, so counts beyond the file size cannot be met;
+        // checking first keeps a forged header from reserving memory or overflowing 4·n.
+        let bytes = s.scanner.byteCount
+        guard observations <= bytes / 4, cameras <= bytes / 9, points <= bytes / 3 else {
+            throw s.error(.inconsistent(
+                "header counts \(cameras) \(points) \(observations) need more values than the file's \(bytes) bytes hold"))
+        }
         var problem = Problem()
         problem.gauge = .explicitOnly
         var raw: [(camera: Int, point: Int, pixel: SIMD2<Double>, line: Int)] = []
         raw.reserveCapacity(observations)
+        var behind = 0
         for k in 0..<observations {
             let c = try s.integer(expected: 4 * observations, found: 4 * k)
             let line = s.line
@@ -67,6 +80,15 @@ public enum BALReader {
                 try problem.addPoint3(id: cameras + p, SIMD3(x, y, z))
             }
             for o in raw {
+                let camera = problem.balCamera(o.camera)!
+                let point = problem.point3(cameras + o.point)!
+                let depth = -(camera.rotation.act(point) + camera.translation).z
+                guard depth != 0, depth.isFinite else {
+                    throw FormatError(
+                        file: s.scanner.file, line: o.line,
+                        .inconsistent("point \(o.point) has depth \(depth) in camera \(o.camera): no projection"))
+                }
+                if depth < 0 { behind += 1 }
                 try problem.add(BALReprojectionFactor(camera: o.camera, point: cameras + o.point, measurement: o.pixel))
             }
         } catch let error as FormatError {
@@ -75,6 +97,6 @@ public enum BALReader {
             throw s.error(.inconsistent("\(error)"))
         }
         guard s.atEnd() else { throw s.error(.extraField(expected: 0, found: 1)) }
-        return BALDataset(problem: problem, cameraCount: cameras, pointCount: points)
+        return BALDataset(problem: problem, cameraCount: cameras, pointCount: points, observationsBehindCamera: behind)
     }
 }

@@ -13,6 +13,10 @@ struct TextScanner {
     private(set) var tokens: [Range<Int>] = []
     let file: String?
 
+    /// Number of input bytes: a header count that needs more tokens than this is a lie
+    /// about the file, caught before anything is allocated for it.
+    var byteCount: Int { end }
+
     init(bytes input: [UInt8], file: String?) {
         var b = input
         end = b.count
@@ -108,7 +112,11 @@ struct TextScanner {
         while i < r.upperBound {
             let d = Int(bytes[i]) - 48
             guard d >= 0, d <= 9 else { throw error(.invalidNumber(text(k))) }
-            value = value * 10 + d
+            // 19 digits can exceed Int.max: an id out of range is a malformed token, not a trap.
+            let (tens, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = tens.addingReportingOverflow(d)
+            guard !o1, !o2 else { throw error(.invalidNumber(text(k))) }
+            value = next
             i += 1
         }
         return negative ? -value : value

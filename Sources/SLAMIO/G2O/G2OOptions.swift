@@ -40,6 +40,12 @@ public struct G2OLoadReport: Sendable, Equatable {
     public var reversedEdgeCount = 0
     /// Whether the file had no vertices and poses were chained from odometry edges.
     public var chainedInitialization = false
+    /// Connected components of the graph (vertices joined by edges; a vertex without edges
+    /// is a component of its own). More than one means the file holds maps whose relative
+    /// placement nothing observes: the default gauge fixes only the first pose, the other
+    /// components float, and Levenberg-Marquardt's damping keeps their steps finite and
+    /// minimum-norm in those directions, so each component still reaches its own optimum.
+    public var componentCount = 0
     /// Vertex ids fixed by `FIX` lines.
     public var fixedVertexIDs: [Int] = []
     /// Skipped lines (line number, tag) when unknown tags are allowed.

@@ -129,6 +129,7 @@ public enum G2OReader {
                 }
             }
         }
+        report.componentCount = componentCount(problem.variableIDs, edges)
         for f in fixed {
             do { try problem.setFixed(f.id) } catch {
                 throw FormatError(file: s.file, line: f.line, .unknownVertex(f.id))
@@ -136,6 +137,32 @@ public enum G2OReader {
             report.fixedVertexIDs.append(f.id)
         }
         return (problem, report)
+    }
+
+    /// Number of connected components, by union-find over the edges (path halving).
+    private static func componentCount(_ ids: [Int], _ edges: [Edge]) -> Int {
+        var index: [Int: Int] = [:]
+        index.reserveCapacity(ids.count)
+        for (k, id) in ids.enumerated() { index[id] = k }
+        var parent = Array(0..<ids.count)
+        func root(_ v: Int) -> Int {
+            var v = v
+            while parent[v] != v {
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            }
+            return v
+        }
+        var components = ids.count
+        for e in edges {
+            guard let a = index[e.from], let b = index[e.to] else { continue }
+            let (ra, rb) = (root(a), root(b))
+            if ra != rb {
+                parent[ra] = rb
+                components -= 1
+            }
+        }
+        return components
     }
 
     private static func note(_ from: Int, _ to: Int, _ seen: inout Set<Int64>, _ report: inout G2OLoadReport) {
@@ -189,9 +216,10 @@ public enum G2OReader {
             ids.insert(e.from)
             ids.insert(e.to)
             if case .betweenSE3 = e.factor { is3D = true }
-            if e.to == e.from + 1, odometry[e.from] == nil {
+            // Ids near Int.max have no successor: compare without forming id + 1.
+            if e.from < e.to, e.to - 1 == e.from, odometry[e.from] == nil {
                 odometry[e.from] = e.factor
-            } else if e.from == e.to + 1, odometry[e.to] == nil {
+            } else if e.to < e.from, e.from - 1 == e.to, odometry[e.to] == nil {
                 odometry[e.to] = e.factor
             }
         }

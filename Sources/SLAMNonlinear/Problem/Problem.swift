@@ -130,21 +130,32 @@ public struct Problem: Sendable {
     /// The BAL camera `id`, or nil if there is no camera variable with that id.
     public func balCamera(_ id: Int) -> BALCamera? { (try? slot(of: id, .balCamera)).map { state.cameras[$0] } }
 
-    /// Replaces the value of SE(2) pose `id`.
+    /// Replaces the value of SE(2) pose `id`; a non-finite value is refused like in ``addSE2(id:_:)``.
     public mutating func setSE2(_ id: Int, _ value: SE2<Double>) throws(ProblemError) {
-        state.se2[try slot(of: id, .se2)] = value
+        let slot = try slot(of: id, .se2)
+        guard value.translation.x.isFinite, value.translation.y.isFinite, value.rotation.cosine.isFinite,
+            value.rotation.sine.isFinite
+        else { throw .nonFiniteValue(id: id) }
+        state.se2[slot] = value
     }
-    /// Replaces the value of SE(3) pose `id`.
+    /// Replaces the value of SE(3) pose `id`; a non-finite value is refused like in ``addSE3(id:_:)``.
     public mutating func setSE3(_ id: Int, _ value: SE3<Double>) throws(ProblemError) {
-        state.se3[try slot(of: id, .se3)] = value
+        let slot = try slot(of: id, .se3)
+        guard value.translation.norm.isFinite, value.rotation.w.isFinite, value.rotation.vector.norm.isFinite
+        else { throw .nonFiniteValue(id: id) }
+        state.se3[slot] = value
     }
-    /// Replaces the value of point `id`.
+    /// Replaces the value of point `id`; a non-finite value is refused like in ``addPoint3(id:_:)``.
     public mutating func setPoint3(_ id: Int, _ value: SIMD3<Double>) throws(ProblemError) {
-        state.points[try slot(of: id, .point3)] = value
+        let slot = try slot(of: id, .point3)
+        guard value.norm.isFinite else { throw .nonFiniteValue(id: id) }
+        state.points[slot] = value
     }
-    /// Replaces the value of BAL camera `id`.
+    /// Replaces the value of BAL camera `id`; a non-finite value is refused like in ``addBALCamera(id:_:)``.
     public mutating func setBALCamera(_ id: Int, _ value: BALCamera) throws(ProblemError) {
-        state.cameras[try slot(of: id, .balCamera)] = value
+        let slot = try slot(of: id, .balCamera)
+        guard value.parameters.allSatisfy(\.isFinite) else { throw .nonFiniteValue(id: id) }
+        state.cameras[slot] = value
     }
 
     /// Fixes (or frees) variable `id` explicitly. Under ``Gauge/fixFirstPose`` the first pose

@@ -93,7 +93,17 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         diagonal = s.hessianDiagonal()
         let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
         guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
-        return LinearizationResult(gradientMaxNorm: maxNorm)
+        var result = LinearizationResult(gradientMaxNorm: maxNorm)
+        if method(for: plan) == .cgnr {
+            // Equilibration, the cast of Ĵ and the preconditioner blocks do not depend on λ:
+            // once per linearization, whatever number of dampings LM tries.
+            cgnr.options = options.cgnr
+            cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
+            let conversion = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+            result.halfOverflows = conversion.overflowCount
+            result.halfUnderflows = conversion.flushedCount
+        }
+        return result
     }
 
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
@@ -115,15 +125,16 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             try cholmod!.solve(gradient.map { -$0 }, into: &delta)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cgnr:
-            cgnr.options = options.cgnr
-            cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
-            let (d, report) = try cgnr.solve(s, damping: damping, productPrecision: plan.matrixVector)
+            if !cgnr.isPrepared(for: plan.matrixVector) {
+                cgnr.options = options.cgnr
+                cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
+                _ = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+            }
+            let (d, report) = try cgnr.solvePrepared(damping: damping)
             delta = d
             result = StepResult(
                 delta: [], predictedDecrease: 0, iterations: report.conjugateGradient.iterations,
                 termination: report.conjugateGradient.termination.rawValue)
-            result.halfOverflows = report.conversion.overflowCount
-            result.halfUnderflows = report.conversion.flushedCount
             if report.conjugateGradient.termination == .nonFinite || report.conjugateGradient.termination == .indefinite {
                 throw LinearSolverError.notPositiveDefinite(column: -1)
             }

@@ -1,0 +1,160 @@
+import MixedSLAM
+import Testing
+
+/// Bad input through the Swift API: information matrices, factors and variables, and graph
+/// shapes (no fixed variable, disconnected components) that the solver must survive.
+@Suite("Problem bad input")
+struct ProblemBadInputTests {
+    @Test("Information matrices: asymmetric, indefinite, non-finite and mis-sized are typed defects; zero and PSD-singular are legal")
+    func informationMatrices() throws {
+        #expect(throws: InformationMatrix.Defect.asymmetric(maxDifference: 1)) {
+            try InformationMatrix([2, 1, 0, 2], dimension: 2)
+        }
+        #expect(throws: InformationMatrix.Defect.indefinite(smallestEigenvalue: -1)) {
+            try InformationMatrix([1, 0, 0, -1], dimension: 2)
+        }
+        #expect(throws: InformationMatrix.Defect.nonFinite) { try InformationMatrix([1, 0, 0, .nan], dimension: 2) }
+        #expect(throws: InformationMatrix.Defect.nonFinite) { try InformationMatrix([.infinity, 0, 0, 1], dimension: 2) }
+        #expect(throws: InformationMatrix.Defect.wrongSize(expected: 9, actual: 4)) {
+            try InformationMatrix([1, 0, 0, 1], dimension: 3)
+        }
+        // Asymmetry below 10⁻⁹ relative is rounding, not a defect.
+        #expect(throws: Never.self) { try InformationMatrix([1e12, 1e2, 1e2 + 1e-2, 1e12], dimension: 2) }
+        let zero = try InformationMatrix([0, 0, 0, 0], dimension: 2)
+        #expect(zero.squareRoot.allSatisfy { $0 == 0 })
+        // Rank one: S is diag(√λ)Vᵀ, and SᵀS reproduces Ω.
+        let rankOne = try InformationMatrix([1, 1, 1, 1], dimension: 2)
+        let s = rankOne.squareRoot
+        let back = [s[0] * s[0] + s[2] * s[2], s[0] * s[1] + s[2] * s[3], s[1] * s[0] + s[3] * s[2], s[1] * s[1] + s[3] * s[3]]
+        #expect(zip(back, [1.0, 1, 1, 1]).allSatisfy { abs($0 - $1) <= 8 * Double.ulpOfOne })
+        // Repair path for file-like input: projection gives the nearest PSD matrix, which validates.
+        let repaired = InformationMatrix.projected([1, 2, 0, 2, 1, 0, 0, 0, 1], dimension: 3)
+        #expect(throws: Never.self) { try InformationMatrix(repaired, dimension: 3) }
+        // Diagonal spanning 1e2…1e12: S = diag(√Ω) exactly enough that SᵀS = Ω to rounding.
+        let span = try InformationMatrix([1e2, 0, 0, 0, 1e7, 0, 0, 0, 1e12], dimension: 3)
+        for (k, v) in [1e2, 1e7, 1e12].enumerated() {
+            #expect(abs(span.squareRoot[4 * k] * span.squareRoot[4 * k] - v) <= 4 * Double.ulpOfOne * v)
+        }
+    }
+
+    @Test("Factors and variables: NaN, self-loops, unknown and duplicate ids, wrong kinds are typed errors")
+    func factorsAndVariables() throws {
+        var p = Problem()
+        try p.addSE2(id: 0, .identity)
+        try p.addSE2(id: 1, SE2(x: 1, y: 0, theta: 0))
+        #expect(throws: ProblemError.duplicateVariable(id: 1)) { try p.addSE2(id: 1, .identity) }
+        #expect(throws: ProblemError.duplicateVariable(id: 1)) { try p.addPoint3(id: 1, .zero) }
+        #expect(throws: ProblemError.nonFiniteValue(id: 2)) { try p.addSE2(id: 2, SE2(x: .nan, y: 0, theta: 0)) }
+        #expect(throws: ProblemError.nonFiniteValue(id: 2)) { try p.addSE2(id: 2, SE2(x: 0, y: 0, theta: .infinity)) }
+        #expect(throws: ProblemError.nonFiniteValue(id: 3)) { try p.addPoint3(id: 3, SIMD3(0, .infinity, 0)) }
+        #expect(throws: ProblemError.nonFiniteValue(id: 4)) {
+            try p.addSE3(id: 4, SE3(rotation: .identity, translation: SIMD3(.nan, 0, 0)))
+        }
+        // Setting a value validates like adding one: NaN never enters the state.
+        #expect(throws: ProblemError.nonFiniteValue(id: 1)) { try p.setSE2(1, SE2(x: .nan, y: 0, theta: 0)) }
+        #expect(throws: ProblemError.unknownVariable(id: 9)) { try p.setSE2(9, .identity) }
+        #expect(throws: ProblemError.wrongVariableKind(id: 1, expected: .se3, actual: .se2)) { try p.setSE3(1, .identity) }
+        #expect(nonFiniteVariables(p).isEmpty)
+
+        #expect(throws: ProblemError.selfLoop(id: 1)) {
+            try p.add(BetweenFactorSE2(from: 1, to: 1, measurement: .identity))
+        }
+        #expect(throws: ProblemError.unknownVariable(id: 7)) {
+            try p.add(BetweenFactorSE2(from: 0, to: 7, measurement: .identity))
+        }
+        #expect(throws: ProblemError.wrongVariableKind(id: 0, expected: .se3, actual: .se2)) {
+            try p.add(BetweenFactorSE3(from: 0, to: 1, measurement: .identity))
+        }
+        #expect(throws: FactorError.nonFiniteMeasurement) {
+            try BetweenFactorSE2(from: 0, to: 1, measurement: SE2(x: .nan, y: 0, theta: 0))
+        }
+        #expect(throws: FactorError.informationDimension(expected: 3, actual: 2)) {
+            try BetweenFactorSE2(from: 0, to: 1, measurement: .identity, information: .identity(dimension: 2))
+        }
+        for kernel in [RobustKernel.huber(threshold: 0), .cauchy(scale: .nan), .gemanMcClure(scale: -1), .huber(threshold: .infinity)] {
+            // NaN ≠ NaN, so match the case rather than compare the payload.
+            let error = #expect(throws: FactorError.self) {
+                try BetweenFactorSE2(from: 0, to: 1, measurement: .identity, kernel: kernel)
+            }
+            guard case .invalidKernel = error else { Issue.record("\(kernel): \(String(describing: error))"); continue }
+        }
+        #expect(p.factorCount == 0)
+    }
+
+    @Test("Invalid optimizer options and a non-finite initial cost are typed errors before any work")
+    func optimizerRefusals() throws {
+        var p = try circleGraph(count: 10)
+        var options = LevenbergMarquardt.Options()
+        options.initialLambda = -1
+        #expect(throws: OptimizerError.invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda")) {
+            try solvePoseGraph(&p, .fp64, options: options)
+        }
+        options = LevenbergMarquardt.Options()
+        options.timeBudgetSeconds = .nan
+        #expect(throws: OptimizerError.invalidOption("timeBudgetSeconds must be > 0")) {
+            try solvePoseGraph(&p, .fp64, options: options)
+        }
+        // A landmark on the camera's image plane has no projection: the cost is not finite.
+        var ba = Problem()
+        ba.gauge = .explicitOnly
+        try ba.addSE3(id: 0, .identity)
+        try ba.addPoint3(id: 1, SIMD3(1, 1, 0))
+        try ba.add(ReprojectionFactor(
+            pose: 0, point: 1, measurement: SIMD2(320, 240),
+            calibration: PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240)))
+        var solver = BundleAdjustmentStepSolver()
+        #expect(throws: OptimizerError.nonFiniteCost) {
+            try LevenbergMarquardt().minimize(&ba, plan: .preset(.fp64, for: .bundleAdjustment), stepSolver: &solver)
+        }
+        #expect(nonFiniteVariables(ba).isEmpty)
+    }
+
+    @Test("No fixed variable: damping holds the gauge, every plan reaches the optimum; Gauss-Newton stops unchanged")
+    func noFixedVariable() throws {
+        var base = try circleGraph(count: 30)
+        base.gauge = .explicitOnly
+        #expect(base.freeDimension == 90)
+        for preset in [PrecisionPlan.Preset.fp64, .fp32, .mixed, .adaptive] {
+            var p = base
+            let summary = try solvePoseGraph(&p, preset)
+            #expect(nonFiniteVariables(p).isEmpty, "\(preset)")
+            #expect(summary.isConverged, "\(preset): \(summary.termination)")
+            // Exact measurements: the optimum is 0; fp32 residuals resolve it to about
+            // (u₃₂ · ‖x‖)² · Ω per term.
+            let floor = preset == .fp64 || preset == .adaptive ? 1e-18 : 1e-6
+            #expect(summary.finalCost <= floor * summary.initialCost, "\(preset): \(summary.finalCost)")
+        }
+        var options = LevenbergMarquardt.Options()
+        options.gaussNewton = true
+        var p = base
+        let summary = try solvePoseGraph(&p, .fp64, options: options)
+        #expect(summary.termination == .noProgress)
+        #expect(summary.iterationDetails.first?.linearTermination == "failed")
+        #expect(stateValues(p) == stateValues(base))
+    }
+
+    @Test("Disconnected graph: counted in the load report; each component reaches its optimum, state finite")
+    func disconnectedGraph() throws {
+        let a = try circleGraph(count: 20, seed: 3)
+        let b = try circleGraph(count: 20, seed: 4)
+        var text = try G2OWriter.text(of: a)
+        var shifted = Problem()
+        for id in b.variableIDs { try shifted.addSE2(id: 100 + id, SE2(x: 50, y: 0, theta: 0) * b.se2(id)!) }
+        for case .betweenSE2(let f) in b.factors {
+            try shifted.add(BetweenFactorSE2(from: 100 + f.from, to: 100 + f.to, measurement: f.measurement, information: f.information))
+        }
+        text += try G2OWriter.text(of: shifted) + "VERTEX_SE2 999 0 0 0\n"
+        let (problem, report) = try G2OReader.read(text: text)
+        #expect(report.componentCount == 3)
+        for preset in [PrecisionPlan.Preset.fp64, .mixed, .adaptive] {
+            var p = problem
+            let summary = try solvePoseGraph(&p, preset)
+            #expect(nonFiniteVariables(p).isEmpty, "\(preset)")
+            #expect(summary.isConverged, "\(preset): \(summary.termination)")
+            let floor = preset == .mixed ? 1e-6 : 1e-18
+            #expect(summary.finalCost <= floor * summary.initialCost, "\(preset): \(summary.finalCost)")
+            // The isolated vertex has no factor: nothing moves it.
+            #expect(p.se2(999) == .identity)
+        }
+    }
+}
