@@ -58,5 +58,5 @@ public struct BenchmarkReport: Sendable, Codable {
     }
 
     /// The checks that failed.
-    public var breaches: [ThresholdCheck] { checks.filter { !$0.passed } }
+    public var breaches: [ThresholdCheck] { checks.filter(\.isBreach) }
 }

@@ -22,13 +22,17 @@ public struct ReportThresholds: Sendable, Codable, Equatable {
     public var loopClosureReducesATE: [String]
     /// evo's ATE on our TUM files must match ours to this relative difference. Default 1e-6.
     public var evoATERelativeTolerance: Double
+    /// Known gaps: subjects (as in ``ThresholdCheck/subject``, e.g. `MIT.g2o mixed`) whose
+    /// failing check is reported as a known gap with this reason instead of a breach. Every
+    /// entry is a documented open problem, not a silenced one: it still shows in the report.
+    public var knownGaps: [String: String]
 
     /// The documented defaults; `referenceFinalCosts` empty (the checked-in file lists them).
     public init(
         referenceFinalCosts: [String: Double] = [:], fp64ReferenceRelativeTolerance: Double = 1e-4,
         finalCostRelativeToFP64: [String: Double] = ["adaptive": 1e-6, "mixed": 1e-4],
         loopClosureReducesATE: [String] = ["fp64", "fp32", "mixed", "adaptive"],
-        evoATERelativeTolerance: Double = 1e-6
+        evoATERelativeTolerance: Double = 1e-6, knownGaps: [String: String] = [:]
     ) {
         schema = Self.schemaIdentifier
         self.referenceFinalCosts = referenceFinalCosts
@@ -36,6 +40,24 @@ public struct ReportThresholds: Sendable, Codable, Equatable {
         self.finalCostRelativeToFP64 = finalCostRelativeToFP64
         self.loopClosureReducesATE = loopClosureReducesATE
         self.evoATERelativeTolerance = evoATERelativeTolerance
+        self.knownGaps = knownGaps
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, referenceFinalCosts, fp64ReferenceRelativeTolerance, finalCostRelativeToFP64
+        case loopClosureReducesATE, evoATERelativeTolerance, knownGaps
+    }
+
+    /// Decodes a thresholds file; `knownGaps` may be absent.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        referenceFinalCosts = try c.decode([String: Double].self, forKey: .referenceFinalCosts)
+        fp64ReferenceRelativeTolerance = try c.decode(Double.self, forKey: .fp64ReferenceRelativeTolerance)
+        finalCostRelativeToFP64 = try c.decode([String: Double].self, forKey: .finalCostRelativeToFP64)
+        loopClosureReducesATE = try c.decode([String].self, forKey: .loopClosureReducesATE)
+        evoATERelativeTolerance = try c.decode(Double.self, forKey: .evoATERelativeTolerance)
+        knownGaps = try c.decodeIfPresent([String: String].self, forKey: .knownGaps) ?? [:]
     }
 
     /// The schema identifier this type reads and writes.
@@ -99,6 +121,9 @@ public struct ReportThresholds: Sendable, Codable, Equatable {
                     subject: row.subject, value: row.relativeDifference, limit: evoATERelativeTolerance,
                     passed: row.relativeDifference <= evoATERelativeTolerance))
             }
+        }
+        for index in checks.indices where !checks[index].passed {
+            checks[index].knownGap = knownGaps[checks[index].subject]
         }
         return checks
     }

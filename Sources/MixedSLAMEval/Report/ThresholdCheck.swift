@@ -10,6 +10,12 @@ public struct ThresholdCheck: Sendable, Codable, Equatable {
     public var limit: Double
     /// Whether it held (NaN values never do).
     public var passed: Bool
+    /// For a failed check listed in the thresholds' known gaps: the documented reason. Such a
+    /// check is reported but is not a breach.
+    public var knownGap: String?
+
+    /// Whether the check failed and is not a documented known gap.
+    public var isBreach: Bool { !passed && knownGap == nil }
 
     /// Creates a check; see each property.
     public init(rule: String, subject: String, value: Double, limit: Double, passed: Bool) {
@@ -22,6 +28,7 @@ public struct ThresholdCheck: Sendable, Codable, Equatable {
 
     /// One line naming the breach or the pass, for the terminal and the report.
     public var description: String {
-        "\(passed ? "ok" : "BREACH") \(subject): \(rule) (value \(value), limit \(limit))"
+        let verdict = passed ? "ok" : knownGap.map { "KNOWN GAP (\($0))" } ?? "BREACH"
+        return "\(verdict) \(subject): \(rule) (value \(value), limit \(limit))"
     }
 }
