@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One module per layer; `MixedSLAM` re-exports them so robots write a single import.
-// No unsafeFlags anywhere: SIMD paths are chosen per function at run time inside CKernels.
+// No unsafe build flags anywhere (they would make the package unusable as a dependency): SIMD paths are chosen per function at run time inside CKernels.
 let package = Package(
     name: "MixedSLAM",
     products: [
