@@ -61,7 +61,8 @@ extension CConversions {
         c.termination = termination(s.termination)
         c.converged = s.isConverged ? 1 : 0
         c.symbolic_analyses = Int32(clamping: s.symbolicAnalyses)
-        c.reused_symbolic_analysis = s.reusedSymbolicAnalysis && s.symbolicAnalyses == 0 ? 1 : 0
+        c.reused_symbolic_analysis = s.reusedSymbolicAnalysis ? 1 : 0
+        c.extended_symbolic_analyses = Int32(clamping: s.extendedSymbolicAnalyses)
         c.half_overflows = Int64(s.halfOverflowCount)
         c.half_underflows = Int64(s.halfUnderflowCount)
         return c

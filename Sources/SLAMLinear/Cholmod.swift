@@ -93,9 +93,23 @@ public final class Cholmod {
     /// Computes the fill-reducing ordering and symbolic factor for the pattern of `matrix`.
     ///
     /// Only the upper triangle is read; `matrix` must store both triangles of a symmetric
-    /// matrix with every diagonal entry present.
-    public func analyze(_ matrix: some SymmetricMatrixSource) throws(LinearSolverError) {
+    /// matrix with every diagonal entry present. With a `permutation` (`permutation[new] =
+    /// old`) CHOLMOD skips its own ordering and uses that one: a grown problem extends the
+    /// ordering of its earlier analysis instead of recomputing it.
+    ///
+    /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` or
+    ///   ``LinearSolverError/invalidPermutation`` when `permutation` is not a permutation of
+    ///   `0..<matrix.dimension`.
+    public func analyze(_ matrix: some SymmetricMatrixSource, permutation: [Int32]? = nil) throws(LinearSolverError) {
         let n = matrix.dimension
+        if let permutation {
+            guard permutation.count == n else { throw .dimensionMismatch(expected: n, actual: permutation.count) }
+            var seen = [Bool](repeating: false, count: n)
+            for old in permutation {
+                guard old >= 0, Int(old) < n, !seen[Int(old)] else { throw .invalidPermutation }
+                seen[Int(old)] = true
+            }
+        }
         var columnCounts = [Int](repeating: 0, count: n + 1)
         var entryCount = 0
         matrix.forEachEntry { row, column, _ in
@@ -129,13 +143,33 @@ public final class Cholmod {
         if let missing = diagonalPosition.firstIndex(of: -1) {
             throw .notPositiveDefinite(column: missing)
         }
-        guard let l = cholmod_analyze(a, common) else {
+        let analyzed: UnsafeMutablePointer<cholmod_factor>?
+        if var given = permutation {
+            let ordering = common.pointee.method.0.ordering
+            common.pointee.method.0.ordering = CHOLMOD_GIVEN
+            defer { common.pointee.method.0.ordering = ordering }
+            let previousMethods = common.pointee.nmethods
+            common.pointee.nmethods = 1
+            defer { common.pointee.nmethods = previousMethods }
+            analyzed = given.withUnsafeMutableBufferPointer { cholmod_analyze_p(a, $0.baseAddress, nil, 0, common) }
+        } else {
+            analyzed = cholmod_analyze(a, common)
+        }
+        guard let l = analyzed else {
             throw .library(name: "cholmod_analyze", status: Int(common.pointee.status))
         }
         factor = l
         analyzedDimension = n
         analyzedEntryCount = matrix.storedValues.count
         statistics.analysisCount += 1
+    }
+
+    /// The fill-reducing permutation of the current symbolic factor (`permutation[new] =
+    /// old`, after CHOLMOD's postordering), or nil before the first analysis.
+    public var permutation: [Int32]? {
+        guard let l = factor else { return nil }
+        let perm = l.pointee.Perm.assumingMemoryBound(to: Int32.self)
+        return (0..<Int(l.pointee.n)).map { perm[$0] }
     }
 
     /// Factorizes `matrix + diag(diagonalShift)` numerically, reusing the symbolic analysis

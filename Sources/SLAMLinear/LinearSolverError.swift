@@ -11,6 +11,8 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
     case patternChanged
     /// The external library reported an error.
     case library(name: String, status: Int)
+    /// A given ordering is not a permutation of the matrix's rows.
+    case invalidPermutation
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
         case .nonFinite(let what): return "non-finite value in \(what)"
         case .patternChanged: return "sparsity pattern changed since the symbolic analysis"
         case .library(let name, let status): return "\(name) failed with status \(status)"
+        case .invalidPermutation: return "the given ordering is not a permutation of the rows"
         }
     }
 }

@@ -98,7 +98,8 @@ public struct LevenbergMarquardt: Sendable {
         summary.planName = initialPlan.preset.rawValue
         var plan = initialPlan
         let analysesBefore = stepSolver.symbolicAnalyses
-        summary.reusedSymbolicAnalysis = analysesBefore > 0
+        let extensionsBefore = stepSolver.extendedAnalyses
+        let analysisSecondsBefore = stepSolver.analysisSeconds
         summary.linearSolver = stepSolver.linearSolverName(for: plan)
 
         // Steps are judged by the fp64 cost, so a step computed from a low-precision
@@ -286,6 +287,9 @@ public struct LevenbergMarquardt: Sendable {
             }
         }
         summary.symbolicAnalyses = stepSolver.symbolicAnalyses - analysesBefore
+        summary.extendedSymbolicAnalyses = stepSolver.extendedAnalyses - extensionsBefore
+        summary.reusedSymbolicAnalysis = analysesBefore + extensionsBefore > 0 && summary.symbolicAnalyses == 0
+        summary.analysisSeconds = stepSolver.analysisSeconds - analysisSecondsBefore
         summary.linearSolver = stepSolver.linearSolverName(for: plan)
         summary.finalCost = problem.cost(precision: .fp64)
         summary.totalSeconds = elapsed()

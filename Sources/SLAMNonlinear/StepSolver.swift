@@ -71,12 +71,23 @@ public protocol StepSolver {
     associatedtype Problem: LeastSquaresProblem
     /// Name of the linear solver for a plan (`cholmod`, `pcg-ic`, ...).
     func linearSolverName(for plan: PrecisionPlan) -> String
-    /// Symbolic analyses done since creation.
+    /// Symbolic analyses done from scratch since creation.
     var symbolicAnalyses: Int { get }
+    /// Symbolic analyses that extended an earlier one to a grown problem since creation.
+    var extendedAnalyses: Int { get }
+    /// Seconds spent in symbolic analysis since creation.
+    var analysisSeconds: Double { get }
     /// Linearizes at the problem's current state with residuals in `plan.residual`.
     mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult
     /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D as `damping` says.
     mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult
+}
+
+extension StepSolver {
+    /// Solvers without incremental analysis never extend one.
+    public var extendedAnalyses: Int { 0 }
+    /// Solvers that do not time their analysis report none.
+    public var analysisSeconds: Double { 0 }
 }
 
 /// The damping term λ D of one Levenberg-Marquardt step.

@@ -109,7 +109,11 @@ public struct Summary: Sendable, Codable, Equatable {
     /// Symbolic analyses done (ordering, pattern, CHOLMOD analysis): 0 when reused from an
     /// earlier solve of the same structure.
     public var symbolicAnalyses = 0
-    /// Whether the symbolic analysis was reused from an earlier solve.
+    /// Symbolic analyses that extended an earlier solve's orderings to a grown problem
+    /// instead of recomputing them.
+    public var extendedSymbolicAnalyses = 0
+    /// Whether the solve reused an earlier solve's symbolic analysis, as it was (the problem
+    /// only changed values) or extended (the problem grew): no analysis from scratch.
     public var reusedSymbolicAnalysis = false
     /// Seconds spent in each phase.
     public var residualSeconds = 0.0
@@ -156,7 +160,8 @@ public struct Summary: Sendable, Codable, Equatable {
         lines.append("final cost           \(format(finalCost))")
         lines.append("iterations           \(iterations) (\(acceptedSteps) accepted)")
         lines.append("linear iterations    \(linearIterations)")
-        lines.append("symbolic analyses    \(symbolicAnalyses)\(reusedSymbolicAnalysis ? " (reused)" : "")")
+        lines.append("symbolic analyses    \(symbolicAnalyses) from scratch, \(extendedSymbolicAnalyses) extended"
+            + (reusedSymbolicAnalysis ? " (earlier analysis reused)" : ""))
         lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format))")
         lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
         lines.append("")

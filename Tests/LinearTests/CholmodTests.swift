@@ -77,4 +77,39 @@ import SLAMSparse
             }
         }
     }
+
+    @Test func givenOrderingSolvesLikeOwnOrdering() throws {
+        let h = try poseGraphHessian(poses: 30, blockSize: 3, loops: 10, seed: 13)
+        let n = h.rowCount
+        var random = TestRandom(seed: 17)
+        let b = (0..<n).map { _ in random.uniform() }
+        let own = Cholmod()
+        try own.factorize(h)
+        var x: [Double] = []
+        try own.solve(b, into: &x)
+
+        // The reversed identity is a valid but poor ordering: the solve must still be exact.
+        let given = Cholmod()
+        try given.analyze(h, permutation: (0..<Int32(n)).reversed())
+        try given.factorize(h)
+        #expect(given.statistics.analysisCount == 1)
+        var y: [Double] = []
+        try given.solve(b, into: &y)
+        let bound = residualBound(denseColumnMajor(h), x, n)
+        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        #expect(given.permutation?.count == n)
+        #expect(Set(given.permutation ?? []) == Set(0..<Int32(n)))
+    }
+
+    @Test func rejectsInvalidOrdering() throws {
+        let h = try poseGraphHessian(poses: 4, blockSize: 3, loops: 0, seed: 19)
+        let cholmod = Cholmod()
+        #expect(throws: LinearSolverError.invalidPermutation) {
+            try cholmod.analyze(h, permutation: [Int32](repeating: 0, count: h.rowCount))
+        }
+        #expect(throws: LinearSolverError.dimensionMismatch(expected: h.rowCount, actual: 2)) {
+            try cholmod.analyze(h, permutation: [0, 1])
+        }
+        #expect(cholmod.permutation == nil)
+    }
 }

@@ -135,11 +135,15 @@ typedef struct msl_summary {
     msl_precision final_residual, final_matrix_vector, final_triangular_solve, final_vectors;
     msl_termination termination;
     int32_t converged;            /**< 1 when a tolerance was met or the cost is zero */
-    int32_t symbolic_analyses;    /**< symbolic analyses (ordering, patterns) done by this call */
-    int32_t reused_symbolic_analysis; /**< 1 when this call reused the analysis of an earlier
-                                           call (structure unchanged), 0 when it analyzed */
+    int32_t symbolic_analyses;    /**< symbolic analyses (ordering, patterns) done from scratch
+                                       by this call */
+    int32_t reused_symbolic_analysis; /**< 1 when this call did no analysis from scratch: it
+                                           reused an earlier call's (structure unchanged) or
+                                           extended its orderings (graph grew) */
     int64_t half_overflows;       /**< values that overflowed on fp16 casts */
     int64_t half_underflows;      /**< values flushed to zero on fp16 casts */
+    int32_t extended_symbolic_analyses; /**< analyses that extended an earlier call's orderings
+                                             to the grown graph instead of recomputing them */
 } msl_summary;
 
 /* ---- Plain helpers (no graph) ------------------------------------------------------- */
@@ -216,8 +220,10 @@ msl_status msl_graph_set_pose_se3(msl_graph *graph, int64_t id, const double *po
  * only when the call returns MSL_OK.
  *
  * The graph keeps one step solver: optimizing again with an unchanged structure reuses the
- * symbolic analysis; after poses or edges were added it analyzes the new structure
- * (summary->reused_symbolic_analysis says which). On MSL_ERROR_SOLVER the poses keep the
+ * symbolic analysis; after poses or edges were added it extends the earlier fill-reducing
+ * orderings to the grown graph (new poses ordered last) until the graph has grown by 20 %
+ * since the last fresh ordering, then orders afresh (summary->symbolic_analyses,
+ * extended_symbolic_analyses and reused_symbolic_analysis say which). On MSL_ERROR_SOLVER the poses keep the
  * best state reached, never NaN.
  */
 msl_status msl_graph_optimize(msl_graph *graph, const char *plan, const msl_options *options,

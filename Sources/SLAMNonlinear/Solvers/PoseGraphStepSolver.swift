@@ -14,7 +14,11 @@ import SLAMSparse
 ///
 /// Everything symbolic — the Hessian pattern, the scatter map from Jacobian blocks to Hessian
 /// blocks, CHOLMOD's analysis, the AMD ordering — is computed once per structure and reused
-/// by every linearization and every later solve with this instance.
+/// by every linearization and every later solve with this instance. When the problem grew
+/// (variables appended, factors added, as a robot's pose graph does), the fill-reducing
+/// orderings are extended instead of recomputed: the earlier variables keep their order and
+/// the new ones follow, like iSAM's incremental ordering, until the graph has grown by
+/// ``Options/reorderingGrowth`` since the last fresh ordering.
 public struct PoseGraphStepSolver: StepSolver {
     /// When the incomplete-Cholesky preconditioner is recomputed.
     public enum RefreshPolicy: String, Sendable, Codable, CaseIterable {
@@ -62,6 +66,12 @@ public struct PoseGraphStepSolver: StepSolver {
         public var kernel = KernelOptions()
         /// Whether the direct path uses CHOLMOD even for non-fp64 plans. Default false.
         public var alwaysDirect = false
+        /// Growth of the free variable count, relative to the count at the last fresh
+        /// ordering, up to which a grown problem extends the existing orderings instead of
+        /// computing new ones. Default 0.2: appending keeps the old variables' elimination
+        /// order, whose fill slowly degrades as loop closures arrive, so a fresh AMD ordering
+        /// is computed every 20 % of growth. 0 always reorders.
+        public var reorderingGrowth = 0.2
 
         /// Creates options with the documented defaults.
         public init() {}
@@ -69,8 +79,12 @@ public struct PoseGraphStepSolver: StepSolver {
 
     /// The options of this solver.
     public var options: Options
-    /// Symbolic analyses done (pattern builds plus CHOLMOD analyses).
+    /// Symbolic analyses done from scratch (pattern builds, CHOLMOD analyses, AMD orderings).
     public private(set) var symbolicAnalyses = 0
+    /// Symbolic analyses that extended an earlier solve's orderings to a grown problem.
+    public private(set) var extendedAnalyses = 0
+    /// Seconds spent in symbolic analysis, fresh or extended.
+    public private(set) var analysisSeconds = 0.0
 
     private var linearization: Linearization?
     private var buildID: UInt64 = 0
@@ -92,6 +106,10 @@ public struct PoseGraphStepSolver: StepSolver {
     private var lastIterations = 0
     private var conjugateGradient = ConjugateGradient()
     private var initialGradientNorm = 0.0
+    /// The structure of the last analysis, to recognize a grown problem.
+    private var analyzedStructure: ProblemStructure?
+    /// Free variable count when the orderings were last computed from scratch.
+    private var orderedVariableCount = 0
 
     /// Creates a solver; all analysis happens on the first linearization.
     public init(options: Options = Options()) { self.options = options }
@@ -108,7 +126,11 @@ public struct PoseGraphStepSolver: StepSolver {
     /// Evaluates residuals and Jacobians at `plan.residual` and assembles H and g in fp64.
     public mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult {
         let structure = problem.structure
-        if structure.buildID != buildID { try analyze(structure) }
+        if structure.buildID != buildID {
+            let t0 = ContinuousClock.now
+            try analyze(structure)
+            analysisSeconds += (ContinuousClock.now - t0).seconds
+        }
         var lin = linearization ?? Linearization(structure: structure)
         linearization = nil
         problem.linearize(precision: plan.residual, into: &lin)
@@ -174,7 +196,12 @@ public struct PoseGraphStepSolver: StepSolver {
                 cholmod = Cholmod()
             }
             let solver = cholmod!
-            if !solver.isAnalyzed(for: h) { symbolicAnalyses += 1 }
+            if !solver.isAnalyzed(for: h) {
+                let t0 = ContinuousClock.now
+                try solver.analyze(h)
+                analysisSeconds += (ContinuousClock.now - t0).seconds
+                symbolicAnalyses += 1
+            }
             try solver.factorize(h, diagonalShift: shift)
             try solver.solve(gradient.map { -$0 }, into: &delta)
             result = StepResult(delta: delta, predictedDecrease: 0, iterations: 1, termination: "direct")
@@ -242,7 +269,9 @@ public struct PoseGraphStepSolver: StepSolver {
         }
         if refresh {
             if ordering == nil {
+                let t0 = ContinuousClock.now
                 ordering = try AMDOrdering.blockPermutation(of: system)
+                analysisSeconds += (ContinuousClock.now - t0).seconds
                 symbolicAnalyses += 1
             }
             switch options.preconditioner {
@@ -317,7 +346,8 @@ public struct PoseGraphStepSolver: StepSolver {
         }
     }
 
-    /// Builds the Hessian block pattern (both triangles) and the scatter map for `structure`.
+    /// Builds the Hessian block pattern (both triangles) and the scatter map for `structure`,
+    /// and extends or drops the orderings and factorizations of the previous structure.
     private mutating func analyze(_ structure: ProblemStructure) throws {
         let count = structure.freeVariableCount
         let sizes = Set((0..<count).map { structure.tangentDimension(ofFreeVariable: $0) })
@@ -368,12 +398,41 @@ public struct PoseGraphStepSolver: StepSolver {
         diagonal = gradient
         buildID = structure.buildID
         linearization = Linearization(structure: structure)
-        cholmod = nil
-        ordering = nil
         incompleteFactor = nil
         completeFactor = nil
         preconditionerCholmod = nil
         initialGradientNorm = 0
-        symbolicAnalyses += 1
+        let previous = analyzedStructure
+        analyzedStructure = structure
+        if let previous, extendsOrdering(of: previous, to: structure),
+            ordering != nil || cholmod?.permutation != nil
+        {
+            let added = Int32(previous.freeVariableCount)..<Int32(count)
+            ordering = ordering.map { $0 + added }
+            if let solver = cholmod {
+                if let old = solver.permutation {
+                    try solver.analyze(matrix, permutation: old + (Int32(old.count)..<Int32(count * b)))
+                } else {
+                    cholmod = nil
+                }
+            }
+            extendedAnalyses += 1
+        } else {
+            cholmod = nil
+            ordering = nil
+            orderedVariableCount = count
+            symbolicAnalyses += 1
+        }
+    }
+
+    /// Whether `new` keeps every free variable of `old` at its index (variables were only
+    /// appended) and has not outgrown ``Options/reorderingGrowth``, so the old orderings,
+    /// followed by the new variables, still order it.
+    private func extendsOrdering(of old: ProblemStructure, to new: ProblemStructure) -> Bool {
+        let limit = Double(orderedVariableCount) * (1 + options.reorderingGrowth)
+        return old.freeVariableCount > 0 && Double(new.freeVariableCount) <= limit
+            && new.freeVariableIDs.starts(with: old.freeVariableIDs)
+            && new.tangentDimension - old.tangentDimension
+                == (new.freeVariableCount - old.freeVariableCount) * blockSize
     }
 }
