@@ -53,9 +53,7 @@ public struct BlockCSRMatrix<Scalar: SparseScalar>: Sendable {
                 previous = column
             }
         }
-        for (k, value) in values.enumerated() where !value.isFinite {
-            throw .nonFinite(index: k)
-        }
+        if let k = values.firstNonFiniteIndex() { throw .nonFinite(index: k) }
         self.blockSize = blockSize
         self.blockRowCount = blockRowCount
         self.blockColumnCount = blockColumnCount

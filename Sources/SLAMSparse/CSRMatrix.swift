@@ -47,9 +47,7 @@ public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
                 previous = column
             }
         }
-        for (k, value) in values.enumerated() where !value.isFinite {
-            throw .nonFinite(index: k)
-        }
+        if let k = values.firstNonFiniteIndex() { throw .nonFinite(index: k) }
         self.rowCount = rowCount
         self.columnCount = columnCount
         self.rowPointers = rowPointers

@@ -62,8 +62,8 @@ public struct TriangularFactor<Scalar: SparseScalar>: Sendable {
                 }
             }
         }
-        for (k, v) in values.enumerated() where !v.isFinite { throw .nonFinite(index: k) }
-        for (k, v) in inverseDiagonal.enumerated() where !v.isFinite { throw .nonFinite(index: values.count + k) }
+        if let k = values.firstNonFiniteIndex() { throw .nonFinite(index: k) }
+        if let k = inverseDiagonal.firstNonFiniteIndex() { throw .nonFinite(index: values.count + k) }
         self.init(unchecked: blockSize, blockCount, rowPointers, columnIndices, values, inverseDiagonal)
     }
 

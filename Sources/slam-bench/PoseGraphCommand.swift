@@ -4,7 +4,7 @@ import MixedSLAM
 import MixedSLAMEval
 
 /// `slam-bench pgo`: one g2o pose graph, every plan side by side.
-struct PoseGraph: ParsableCommand {
+struct PoseGraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgo",
         abstract: "Solve g2o pose graphs with every plan: costs, iterations, CG iterations, times, ATE against the fp64 solution.",

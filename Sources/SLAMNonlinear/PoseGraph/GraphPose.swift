@@ -10,6 +10,8 @@ public protocol GraphPose: Sendable, Equatable {
     static var tangentDimension: Int { get }
     /// The composition `a * b` (apply `b` in the frame of `a`).
     static func * (a: Self, b: Self) -> Self
+    /// The inverse pose.
+    var inverse: Self { get }
     /// Adds variable `id` with value `pose` to `problem`.
     static func addVariable(id: Int, _ pose: Self, to problem: inout Problem) throws(ProblemError)
     /// The value of pose `id` in `problem`, or nil if there is no such pose of this type.
