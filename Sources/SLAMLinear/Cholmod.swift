@@ -5,7 +5,7 @@ import SLAMSparse
 /// (SuiteSparse), in fp64: the reference of record for every other solver.
 ///
 /// The symbolic analysis (fill-reducing ordering, elimination tree, supernodes) is done once
-/// by ``analyze(_:)`` and reused by every ``factorize(_:diagonalShift:)`` of a matrix with the
+/// by ``analyze(_:permutation:)`` and reused by every ``factorize(_:diagonalShift:)`` of a matrix with the
 /// same pattern, which is what an optimizer needs: the Hessian pattern is fixed, only values
 /// and damping change between iterations.
 ///
@@ -55,7 +55,7 @@ public final class Cholmod {
     private var analyzedDimension = -1
     private var analyzedEntryCount = -1
 
-    /// Creates a solver; no work is done until ``analyze(_:)``.
+    /// Creates a solver; no work is done until ``analyze(_:permutation:)``.
     public init(options: Options = Options()) {
         self.options = options
         common = .allocate(capacity: 1)

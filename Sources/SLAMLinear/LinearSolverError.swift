@@ -7,7 +7,7 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
     case dimensionMismatch(expected: Int, actual: Int)
     /// A value that enters the solve is NaN or infinite.
     case nonFinite(String)
-    /// The matrix pattern changed since ``analyze`` was called for this solver.
+    /// The matrix pattern changed since ``Cholmod/analyze(_:permutation:)`` was called for this solver.
     case patternChanged
     /// The external library reported an error.
     case library(name: String, status: Int)

@@ -1,8 +1,8 @@
 /// A sparse matrix in compressed sparse row form with values stored as `Scalar`.
 ///
 /// Indices are `Int32` because the kernels are bandwidth-bound and SLAM matrices stay far
-/// below 2³¹ entries. A value of this type has always passed ``validate()``-level checks of
-/// its structure, so kernels can trust it.
+/// below 2³¹ entries. A value of this type has always passed the structural checks of its
+/// initializer, so kernels can trust it.
 public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
     /// Number of rows.
     public let rowCount: Int

@@ -49,7 +49,6 @@ public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// A one-line explanation for logs and error messages.
-
     public var description: String {
         let place = "\(file ?? "<input>"):\(line)"
         switch reason {

@@ -40,7 +40,6 @@ public struct BetweenFactorSE2: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: BetweenFactorSE2, b: BetweenFactorSE2) -> Bool {
         a.from == b.from && a.to == b.to && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel

@@ -54,7 +54,6 @@ public struct BetweenFactorSE3: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: BetweenFactorSE3, b: BetweenFactorSE3) -> Bool {
         a.from == b.from && a.to == b.to && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel && a.error == b.error

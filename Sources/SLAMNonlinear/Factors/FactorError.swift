@@ -10,7 +10,6 @@ public enum FactorError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCalibration
 
     /// A one-line explanation for logs and error messages.
-
     public var description: String {
         switch self {
         case .informationDimension(let e, let a): return "information is \(a)×\(a), expected \(e)×\(e)"

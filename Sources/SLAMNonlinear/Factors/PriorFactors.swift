@@ -33,7 +33,6 @@ public struct PriorFactorSE2: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: PriorFactorSE2, b: PriorFactorSE2) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel
@@ -93,7 +92,6 @@ public struct PriorFactorSE3: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: PriorFactorSE3, b: PriorFactorSE3) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel
@@ -150,7 +148,6 @@ public struct PriorFactorPoint3: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: PriorFactorPoint3, b: PriorFactorPoint3) -> Bool {
         a.variable == b.variable && a.measurement == b.measurement && a.information == b.information
             && a.kernel == b.kernel

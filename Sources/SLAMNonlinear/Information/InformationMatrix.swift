@@ -24,7 +24,6 @@ public struct InformationMatrix: Sendable, Equatable {
         case indefinite(smallestEigenvalue: Double)
 
         /// A one-line explanation for logs and error messages.
-
         public var description: String {
             switch self {
             case .wrongSize(let e, let a): return "information has \(a) entries, expected \(e)"

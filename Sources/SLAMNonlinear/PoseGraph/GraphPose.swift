@@ -25,7 +25,7 @@ public protocol GraphPose: Sendable, Equatable {
 }
 
 extension SE2: GraphPose where Scalar == Double {
-    /// 3.
+    /// The tangent dimension of SE(2): 3 (x, y, θ).
     public static var tangentDimension: Int { 3 }
 
     /// Adds an SE(2) variable.
@@ -54,7 +54,7 @@ extension SE2: GraphPose where Scalar == Double {
 }
 
 extension SE3: GraphPose where Scalar == Double {
-    /// 6.
+    /// The tangent dimension of SE(3): 6 (translation, then rotation).
     public static var tangentDimension: Int { 6 }
 
     /// Adds an SE(3) variable.

@@ -12,7 +12,6 @@ public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
     case selfLoop(id: Int)
 
     /// A one-line explanation for logs and error messages.
-
     public var description: String {
         switch self {
         case .duplicateVariable(let id): return "variable \(id) already exists"
