@@ -355,20 +355,31 @@ public struct PoseGraphStepSolver: StepSolver {
             throw OptimizerError.invalidOption("pose-graph solver needs one tangent dimension for every free variable, got \(sizes.sorted())")
         }
         let b = sizes.first ?? 1
-        var rows = [[Int32]](repeating: [], count: count)
+        // Both triangles from the sorted upper pattern by counting: row i is the transposed
+        // entries (rows j < i that hold column i, met in increasing j) followed by upper row i.
+        let upperOffsets = structure.hessianRowOffsets, upperColumns = structure.hessianColumns
+        var pointers = [Int32](repeating: 0, count: count + 1)
         for i in 0..<count {
-            for k in structure.hessianRowOffsets[i]..<structure.hessianRowOffsets[i + 1] {
-                let j = structure.hessianColumns[k]
-                rows[i].append(Int32(j))
-                if j != i { rows[j].append(Int32(i)) }
+            pointers[i + 1] += Int32(upperOffsets[i + 1] - upperOffsets[i])
+            for k in upperOffsets[i]..<upperOffsets[i + 1] where upperColumns[k] != i {
+                pointers[upperColumns[k] + 1] += 1
             }
         }
-        var pointers = [Int32](repeating: 0, count: count + 1)
-        var columns: [Int32] = []
+        for i in 0..<count { pointers[i + 1] += pointers[i] }
+        var columns = [Int32](repeating: 0, count: Int(pointers[count]))
+        var next = pointers.map(Int.init)
         for i in 0..<count {
-            let sorted = Array(Set(rows[i])).sorted()
-            columns += sorted
-            pointers[i + 1] = Int32(columns.count)
+            for k in upperOffsets[i]..<upperOffsets[i + 1] where upperColumns[k] != i {
+                let j = upperColumns[k]
+                columns[next[j]] = Int32(i)
+                next[j] += 1
+            }
+        }
+        for i in 0..<count {
+            for k in upperOffsets[i]..<upperOffsets[i + 1] {
+                columns[next[i]] = Int32(upperColumns[k])
+                next[i] += 1
+            }
         }
         func blockIndex(_ i: Int, _ j: Int) -> Int32 {
             let start = Int(pointers[i]), end = Int(pointers[i + 1])
