@@ -31,6 +31,9 @@ struct Tour: ParsableCommand {
     @Option(help: "Visual-odometry windows (50 keyframes each) solved per plan; 0 skips VO.")
     var windows = 15
 
+    @Option(help: "Online steps (10 poses each) of the growing house graph, re-solved warm and cold; 0 skips them.")
+    var onlineSteps = 5
+
     func run() throws {
         LinearAlgebraThreads.setCount(1)
         let plans = try common.presets()
@@ -68,6 +71,20 @@ struct Tour: ParsableCommand {
         if let vo {
             print("\nVisual odometry: \(vo.setup); bundle adjustment of each window from a perturbed start.")
             print(table(vo, lastProblemCost: nil))
+        }
+        if onlineSteps > 0 {
+            var online = IncrementalPoseGraphBenchmark.Options()
+            online.steps = onlineSteps
+            var house = LoopClosureScenario<SE2<Double>>.Options()
+            house.seed = common.seed
+            let scenario = try LoopClosureScenario<SE2<Double>>(options: house)
+            let r = try IncrementalPoseGraphBenchmark.run(try scenario.makeProblem(), name: "house", options: online)
+            print("\nOnline: a \(scenario.poseCount)-pose house graph grown \(online.posesPerStep) poses at a time"
+                + " (PoseGraph, fp64), \(onlineSteps) steps; warm re-solve with the extended analysis vs a cold batch solve.")
+            print("median warm \(fmt(r.warmSecondsMedian * 1000, 3)) ms, cold \(fmt(r.coldSecondsMedian * 1000, 3)) ms"
+                + " (median per-step warm/cold \(fmt(r.warmOverCold, 2))); analysis reused in every step: "
+                + "\(r.reusedInEveryStep ? "yes" : "no"); same optimum: max relative cost difference "
+                + "\(fmt(r.maxRelativeCostDifference, 2)). More: slam-bench incremental.")
         }
         if !common.quiet {
             print("\ntour finished in \(fmt((ContinuousClock.now - start).seconds, 3)) s. More: slam-bench --help, slam-bench report --out /tmp/r")
