@@ -237,6 +237,14 @@ public struct LevenbergMarquardt: Sendable {
                 summary.termination = .parameterTolerance
                 break
             }
+            // A direct solve's step with little damping is (nearly) the Gauss-Newton step:
+            // when even it predicts a decrease below the function tolerance, no later step can
+            // resolve one. It is still tried; whether or not the fp64 cost accepts it (the two
+            // costs may differ only in their last bits), the solve ends there instead of
+            // raising λ over rounding noise (Ceres' model-cost test). Inexact Krylov steps and
+            // heavily damped steps are exempt: they predict little because they are short.
+            let modelConverged = step.termination == "direct" && lambda <= options.initialLambda
+                && step.predictedDecrease >= 0 && step.predictedDecrease <= options.functionTolerance * cost
 
             let t2 = ContinuousClock.now
             let saved = problem.snapshot
@@ -266,13 +274,17 @@ public struct LevenbergMarquardt: Sendable {
                     _ = escalate("noiseFloor", iteration: summary.iterations)
                     continue
                 }
-                if abs(relativeDecrease) < options.functionTolerance {
+                if abs(relativeDecrease) < options.functionTolerance || modelConverged {
                     summary.termination = .functionTolerance
                     break
                 }
             } else {
                 problem.snapshot = saved
                 summary.iterationDetails.append(detail)
+                if modelConverged {
+                    summary.termination = .functionTolerance
+                    break
+                }
                 if escalate("rejectedStep", iteration: summary.iterations) { continue }
                 if options.gaussNewton {
                     summary.termination = .noProgress
