@@ -178,6 +178,28 @@ int ck_ba_jtq_f16n(ck_path path, int accumulate, int32_t nobs, int32_t nposes, i
                    const _Float16 *restrict blocks, const float *restrict q,
                    float *restrict gp, float *restrict gl);
 
+/*
+ * Dense Schur complement of the points of the damped BA normal equations (JᵀJ + D) δ = −g,
+ * fp64. Observation k has an m×c row-major camera block cblocks[k·m·c ..] on camera cam[k]
+ * (−1: fixed camera, no columns) and an m×3 point block pblocks[k·m·3 ..]; the unknowns are
+ * ncams cameras (c each, n = c·ncams) then npoints points (3 each). obs_by_point lists the
+ * observations of point j in obs_by_point[point_start[j] ..< point_start[j+1]].
+ * damping (n + 3·npoints) is diag(D); g (n + 3·npoints) is Jᵀr. Computes
+ *   S   = Hcc + Dc − Σ_j Hcp_j Hpp_j⁻¹ Hpcⱼ   (n×n column-major; only the lower camera-block
+ *                                             triangle, cam_a ≥ cam_b, is written)
+ *   rhs = −g_c + Σ_j Hcp_j Hpp_j⁻¹ g_pj      (n)
+ *   pinv[9j ..] = Hpp_j⁻¹ = (Σ P_kᵀP_k + Dp_j)⁻¹  (3×3 row-major)
+ * Scratch: work holds 6·c·q doubles and cols q ints, q the largest observation count of a
+ * point. Returns CK_ERR_BREAKDOWN with *failed = j when Hpp_j is not positive definite.
+ */
+int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                    int32_t nobs, const int32_t *restrict cam, const int32_t *restrict point_start,
+                    const int32_t *restrict obs_by_point, const double *restrict cblocks,
+                    const double *restrict pblocks, const double *restrict damping,
+                    const double *restrict g, double *restrict s, double *restrict rhs,
+                    double *restrict pinv, double *restrict work, int32_t *restrict cols,
+                    int32_t *restrict failed);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

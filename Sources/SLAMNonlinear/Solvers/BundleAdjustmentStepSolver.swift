@@ -114,7 +114,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         var delta: [Double]
         switch method(for: plan) {
         case .denseSchur:
-            delta = try schur.solve(s, damping: damping)
+            delta = try schur.solve(s, gradient: gradient, damping: damping)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cholmod:
             let normal = try s.normalMatrix()
