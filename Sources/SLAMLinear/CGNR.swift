@@ -70,15 +70,22 @@ public struct CGNR: Sendable {
     ///
     /// - Returns: what casting Ĵ to `productPrecision` did (overflows, flushes).
     /// - Throws: ``LinearSolverError/nonFinite(_:)`` for a non-finite Jacobian or residual.
+    /// `gradient` (Jᵀ r) and `diagonal` (diag(JᵀJ)) may be passed when the caller already has
+    /// them for this linearization; they are computed otherwise.
     @discardableResult
-    public mutating func prepare(_ system: BundleAdjustmentSystem, productPrecision: Precision) throws -> ConversionReport {
+    public mutating func prepare(
+        _ system: BundleAdjustmentSystem, productPrecision: Precision, gradient: [Double]? = nil,
+        diagonal: [Double]? = nil
+    ) throws -> ConversionReport {
         prepared = nil
         let n = system.columnCount
-        let diagonal = system.hessianDiagonal()
+        let diagonal = diagonal ?? system.hessianDiagonal()
+        guard diagonal.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: diagonal.count) }
         guard diagonal.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian") }
         let scale = options.equilibrateColumns
             ? diagonal.map { $0 > 0 ? 1 / $0.squareRoot() : 1 } : [Double](repeating: 1, count: n)
-        let g = system.gradient()
+        let g = gradient ?? system.gradient()
+        guard g.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: g.count) }
         guard g.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("gradient") }
         let rhs = (0..<n).map { Float(-g[$0] * scale[$0]) }
         let blocks = BlockJacobiPreconditioner.Blocks(system, columnScale: scale)

@@ -26,6 +26,9 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "Maximum LM iterations per window.")
     var maxIterations = 20
 
+    @Option(help: "LM relative cost-decrease tolerance per window (default: the driver's).")
+    var functionTolerance: Double?
+
     @Flag(help: "Also run the SlidingWindowBA driver over the windows' keyframes for each plan (whole-trajectory ATE, Sim(3)).")
     var sequence = false
 
@@ -38,6 +41,7 @@ struct VisualOdometry: ParsableCommand {
         options.windowSize = windowSize
         options.windowCount = windows > 0 ? windows : nil
         options.optimizer.maxIterations = maxIterations
+        if let functionTolerance { options.optimizer.functionTolerance = functionTolerance }
         options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance
         switch common.solver {
         case "auto", "cgnr": options.stepSolver.iterativeMethod = .cgnr

@@ -76,17 +76,27 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         system = nil
         defer { system = s }
         let c = s.cameraSize
-        for f in 0..<structure.factorCount {
-            let r = structure.residualOffsets[f]
-            s.residuals[2 * f] = lin.residuals[r]
-            s.residuals[2 * f + 1] = lin.residuals[r + 1]
-            if cameraBlockOfFactor[f] >= 0 {
-                let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
-                for k in 0..<(2 * c) { s.cameraBlocks[2 * c * f + k] = lin.jacobians[o + k] }
-            }
-            if pointBlockOfFactor[f] >= 0 {
-                let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
-                for k in 0..<6 { s.pointBlocks[6 * f + k] = lin.jacobians[o + k] }
+        lin.residuals.withUnsafeBufferPointer { residuals in
+            lin.jacobians.withUnsafeBufferPointer { jacobians in
+                s.residuals.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount {
+                        let r = structure.residualOffsets[f]
+                        out[2 * f] = residuals[r]
+                        out[2 * f + 1] = residuals[r + 1]
+                    }
+                }
+                s.cameraBlocks.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount where cameraBlockOfFactor[f] >= 0 {
+                        let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
+                        for k in 0..<(2 * c) { out[2 * c * f + k] = jacobians[o + k] }
+                    }
+                }
+                s.pointBlocks.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount where pointBlockOfFactor[f] >= 0 {
+                        let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
+                        for k in 0..<6 { out[6 * f + k] = jacobians[o + k] }
+                    }
+                }
             }
         }
         gradient = s.gradient()
@@ -99,7 +109,8 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             // once per linearization, whatever number of dampings LM tries.
             cgnr.options = options.cgnr
             cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
-            let conversion = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+            let conversion = try cgnr.prepare(
+                s, productPrecision: plan.matrixVector, gradient: gradient, diagonal: diagonal)
             result.halfOverflows = conversion.overflowCount
             result.halfUnderflows = conversion.flushedCount
         }
@@ -128,7 +139,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             if !cgnr.isPrepared(for: plan.matrixVector) {
                 cgnr.options = options.cgnr
                 cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
-                _ = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+                _ = try cgnr.prepare(s, productPrecision: plan.matrixVector, gradient: gradient, diagonal: diagonal)
             }
             let (d, report) = try cgnr.solvePrepared(damping: damping)
             delta = d
@@ -161,13 +172,19 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         let c = s.cameraSize, p = BundleAdjustmentSystem.pointSize, m = s.residualSize
         let pointOffset = s.cameraCount * c
         var jd = 0.0
-        for k in 0..<s.observationCount {
-            let camera = Int(s.cameraIndex[k]), point = Int(s.pointIndex[k])
-            for row in 0..<m {
-                var sum = 0.0
-                if camera >= 0 { for j in 0..<c { sum += s.cameraBlocks[(k * m + row) * c + j] * delta[camera * c + j] } }
-                if point >= 0 { for j in 0..<p { sum += s.pointBlocks[(k * m + row) * p + j] * delta[pointOffset + point * p + j] } }
-                jd += sum * sum
+        s.cameraBlocks.withUnsafeBufferPointer { cb in
+            s.pointBlocks.withUnsafeBufferPointer { pb in
+                delta.withUnsafeBufferPointer { d in
+                    for k in 0..<s.observationCount {
+                        let camera = Int(s.cameraIndex[k]), point = Int(s.pointIndex[k])
+                        for row in 0..<m {
+                            var sum = 0.0
+                            if camera >= 0 { for j in 0..<c { sum += cb[(k * m + row) * c + j] * d[camera * c + j] } }
+                            if point >= 0 { for j in 0..<p { sum += pb[(k * m + row) * p + j] * d[pointOffset + point * p + j] } }
+                            jd += sum * sum
+                        }
+                    }
+                }
             }
         }
         var gd = 0.0
