@@ -1,4 +1,5 @@
-/* Dense Schur complement of the points for bundle adjustment (fp64). One body, compiled for
+/* Bundle-adjustment normal-equation kernels (fp64): the dense Schur complement of the points
+ * and the block-Jacobi blocks. One body, compiled for
  * the portable path and for AVX2+FMA; the 6-dof, 2-row case is instantiated with constant
  * sizes so the 6×6 block updates unroll and vectorize. */
 #include "ck_internal.h"
@@ -145,4 +146,62 @@ int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, CK_SCHUR_ARGS, int32_t *
         result = ck_ba_schur_scalar(c, m, CK_SCHUR_PASS);
     *failed = result - 1;
     return result == 0 ? CK_OK : CK_ERR_BREAKDOWN;
+}
+
+/* Block-Jacobi blocks of JᵀJ: Σ C_kᵀC_k per camera and Σ P_kᵀP_k per point. */
+static inline __attribute__((always_inline)) void ck_ba_blocks_body(
+    const int32_t c, const int32_t m, int32_t ncams, int32_t npoints, int32_t nobs,
+    const int32_t *restrict cam, const int32_t *restrict pt, const double *restrict cblocks,
+    const double *restrict pblocks, double *restrict hcc, double *restrict hpp) {
+    for (int64_t i = 0; i < (int64_t)ncams * c * c; i++) hcc[i] = 0;
+    for (int64_t i = 0; i < (int64_t)npoints * 9; i++) hpp[i] = 0;
+    for (int32_t k = 0; k < nobs; k++) {
+        if (cam[k] >= 0) {
+            double *restrict out = hcc + (int64_t)cam[k] * c * c;
+            const double *restrict a = cblocks + (int64_t)k * m * c;
+            for (int32_t row = 0; row < m; row++)
+                for (int32_t i = 0; i < c; i++)
+                    for (int32_t j = 0; j < c; j++) out[i * c + j] += a[row * c + i] * a[row * c + j];
+        }
+        if (pt[k] >= 0) {
+            double *restrict out = hpp + (int64_t)pt[k] * 9;
+            const double *restrict a = pblocks + (int64_t)k * m * 3;
+            for (int32_t row = 0; row < m; row++)
+                for (int32_t i = 0; i < 3; i++)
+                    for (int32_t j = 0; j < 3; j++) out[i * 3 + j] += a[row * 3 + i] * a[row * 3 + j];
+        }
+    }
+}
+
+#define CK_BLOCKS_ARGS                                                                        \
+    int32_t ncams, int32_t npoints, int32_t nobs, const int32_t *restrict cam,               \
+        const int32_t *restrict pt, const double *restrict cblocks,                           \
+        const double *restrict pblocks, double *restrict hcc, double *restrict hpp
+#define CK_BLOCKS_PASS ncams, npoints, nobs, cam, pt, cblocks, pblocks, hcc, hpp
+
+static void ck_ba_blocks_scalar(int32_t c, int32_t m, CK_BLOCKS_ARGS) {
+    if (c == 6 && m == 2) ck_ba_blocks_body(6, 2, CK_BLOCKS_PASS);
+    else ck_ba_blocks_body(c, m, CK_BLOCKS_PASS);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void ck_ba_blocks_avx2(int32_t c, int32_t m,
+                                                                  CK_BLOCKS_ARGS) {
+    if (c == 6 && m == 2) ck_ba_blocks_body(6, 2, CK_BLOCKS_PASS);
+    else ck_ba_blocks_body(c, m, CK_BLOCKS_PASS);
+}
+#endif
+
+int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, CK_BLOCKS_ARGS) {
+    ck_path p;
+    const int status = ck_resolve_path(path, &p);
+    if (status != CK_OK) return status;
+#if defined(__x86_64__) || defined(__i386__)
+    if (p != CK_PATH_SCALAR) {
+        ck_ba_blocks_avx2(c, m, CK_BLOCKS_PASS);
+        return CK_OK;
+    }
+#endif
+    ck_ba_blocks_scalar(c, m, CK_BLOCKS_PASS);
+    return CK_OK;
 }

@@ -200,6 +200,14 @@ int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t n
                     double *restrict pinv, double *restrict work, int32_t *restrict cols,
                     int32_t *restrict failed);
 
+/** The diagonal blocks of JᵀJ for the same BA layout as ck_ba_schur_f64, fp64:
+ *  hcc[c²·i ..] = Σ_{cam[k]=i} C_kᵀC_k (c×c row-major, ncams blocks) and
+ *  hpp[9·j ..] = Σ_{pt[k]=j} P_kᵀP_k (3×3, npoints blocks); index −1 skips a block. */
+int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                          int32_t nobs, const int32_t *restrict cam, const int32_t *restrict pt,
+                          const double *restrict cblocks, const double *restrict pblocks,
+                          double *restrict hcc, double *restrict hpp);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

@@ -1,3 +1,4 @@
+import CKernels
 import SLAMSparse
 
 /// M = the block diagonal of JᵀJ + D for bundle adjustment: one `cameraSize²` block per camera
@@ -30,40 +31,12 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
             let pointOffset = cameraCount * c
             var cameraBlocks = [Double](repeating: 0, count: cameraCount * c * c)
             var pointBlocks = [Double](repeating: 0, count: pointCount * p * p)
-            // Unscaled sums first (one pass over the observations), the column scale
-            // C B C once per block afterwards.
-            system.cameraBlocks.withUnsafeBufferPointer { cb in
-                system.pointBlocks.withUnsafeBufferPointer { pb in
-                    cameraBlocks.withUnsafeMutableBufferPointer { out in
-                        for k in 0..<system.observationCount {
-                            let camera = Int(system.cameraIndex[k])
-                            guard camera >= 0 else { continue }
-                            let block = out.baseAddress! + camera * c * c
-                            for row in 0..<m {
-                                let a = cb.baseAddress! + (k * m + row) * c
-                                for i in 0..<c {
-                                    let ai = a[i]
-                                    for j in 0..<c { block[i * c + j] += ai * a[j] }
-                                }
-                            }
-                        }
-                    }
-                    pointBlocks.withUnsafeMutableBufferPointer { out in
-                        for k in 0..<system.observationCount {
-                            let point = Int(system.pointIndex[k])
-                            guard point >= 0 else { continue }
-                            let block = out.baseAddress! + point * p * p
-                            for row in 0..<m {
-                                let a = pb.baseAddress! + (k * m + row) * p
-                                for i in 0..<p {
-                                    let ai = a[i]
-                                    for j in 0..<p { block[i * p + j] += ai * a[j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            // Unscaled sums first (one pass over the observations, CKernels), the column
+            // scale C B C once per block afterwards.
+            _ = ck_ba_diag_blocks_f64(
+                CK_PATH_AUTO, Int32(c), Int32(m), Int32(cameraCount), Int32(pointCount), Int32(system.observationCount),
+                system.cameraIndex, system.pointIndex, system.cameraBlocks, system.pointBlocks, &cameraBlocks,
+                &pointBlocks)
             columnScale.withUnsafeBufferPointer { scale in
                 cameraBlocks.withUnsafeMutableBufferPointer { out in
                     for camera in 0..<cameraCount {
