@@ -208,6 +208,19 @@ int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int
                           const double *restrict cblocks, const double *restrict pblocks,
                           double *restrict hcc, double *restrict hpp);
 
+/** [gp (6·nposes); gl (3·nlms)] = Jᵀ J [xp; xl] in one pass over the observations (the BA
+ *  layout above): r_k = P_k xp[pose_k] + L_k xl[lm_k] stays in registers and is applied at
+ *  once, gp[pose_k] += P_kᵀ r_k, gl[lm_k] += L_kᵀ r_k. gp and gl are overwritten. Fastest when
+ *  observations of one pose are consecutive. fp32 arithmetic, storage as the suffix says. */
+int ck_ba_jtjx_f32(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,
+                   const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                   const float *restrict blocks, const float *restrict xp,
+                   const float *restrict xl, float *restrict gp, float *restrict gl);
+int ck_ba_jtjx_f16(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,
+                   const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
+                   const _Float16 *restrict blocks, const float *restrict xp,
+                   const float *restrict xl, float *restrict gp, float *restrict gl);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

@@ -139,8 +139,10 @@ public struct CGNR: Sendable {
 /// y = Ĵᵀ Ĵ x + D x for 6-dof cameras, calling the CKernels bundle-adjustment products
 /// directly on buffers owned here and reused for every product: Ĵ stored at the product
 /// precision (fp16 with fp32 arithmetic, fp32, or fp64 with fp64 vectors), fp32 vectors at
-/// the boundary. (Going through `BAJacobian` would re-validate every block on each
-/// linearization in unspecialized generic code, which cost more than the CG iterations.)
+/// the boundary. fp32 and fp16 storage with fp32 arithmetic use the one-pass product
+/// `ck_ba_jtjx` (each block read once). (Going through `BAJacobian` would re-validate every
+/// block on each linearization in unspecialized generic code, which cost more than the CG
+/// iterations.)
 ///
 /// A fixed camera or point (index −1) is pointed at camera / point 0 with a zero block, which
 /// adds exact zeros; when there is no free camera (point) at all, one zero column block
@@ -245,24 +247,42 @@ struct BAKernelOperator: LinearOperator, Sendable {
             for k in 0..<cameraColumns { y[k] = Float(gp64[k]) + damping[k] * x[k] }
             for k in 0..<points { y[cameraColumns + k] = Float(gl64[k]) + damping[cameraColumns + k] * x[cameraColumns + k] }
         } else {
-            for k in 0..<cameraColumns { xp[k] = x[k] }
-            for k in 0..<points { xl[k] = x[cameraColumns + k] }
+            x.withUnsafeBufferPointer { x in
+                xp.withUnsafeMutableBufferPointer { xp in
+                    for k in 0..<cameraColumns { xp[k] = x[k] }
+                }
+                xl.withUnsafeMutableBufferPointer { xl in
+                    for k in 0..<points { xl[k] = x[cameraColumns + k] }
+                }
+            }
             switch (precision, nativeHalf) {
             case (.fp32, _):
-                status |= ck_ba_jp_f32(path, 0, observationCount, poseIndices, landmarkIndices, single, xp, xl, &r)
-                status |= ck_ba_jtq_f32(
-                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, single, r, &gp, &gl)
+                status |= ck_ba_jtjx_f32(
+                    path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, single, xp, xl,
+                    &gp, &gl)
             case (_, false):
-                status |= ck_ba_jp_f16(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
-                status |= ck_ba_jtq_f16(
-                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
+                status |= ck_ba_jtjx_f16(
+                    path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, xp, xl,
+                    &gp, &gl)
             case (_, true):
                 status |= ck_ba_jp_f16n(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
                 status |= ck_ba_jtq_f16n(
                     path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
             }
-            for k in 0..<cameraColumns { y[k] = gp[k] + damping[k] * x[k] }
-            for k in 0..<points { y[cameraColumns + k] = gl[k] + damping[cameraColumns + k] * x[cameraColumns + k] }
+            x.withUnsafeBufferPointer { x in
+                damping.withUnsafeBufferPointer { d in
+                    y.withUnsafeMutableBufferPointer { y in
+                        gp.withUnsafeBufferPointer { gp in
+                            for k in 0..<cameraColumns { y[k] = gp[k] + d[k] * x[k] }
+                        }
+                        gl.withUnsafeBufferPointer { gl in
+                            for k in 0..<points {
+                                y[cameraColumns + k] = gl[k] + d[cameraColumns + k] * x[cameraColumns + k]
+                            }
+                        }
+                    }
+                }
+            }
         }
         if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
     }

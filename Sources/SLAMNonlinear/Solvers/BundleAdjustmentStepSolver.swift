@@ -45,11 +45,13 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     private var columnOfVariable: [Int] = []
     /// Tangent dimension of each free variable.
     private var variableSizes: [Int] = []
-    /// Tangent dimension of each free variable.    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
+    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
     private var cameraBlockOfFactor: [Int] = []
     private var pointBlockOfFactor: [Int] = []
     private var diagonal: [Double] = []
     private var gradient: [Double] = []
+    /// False after a linearization whose fp16 residuals or Jacobians overflowed.
+    private var linearizationIsFinite = true
     private var schur = DenseSchur()
     private var cgnr = CGNR()
     private var cholmod: Cholmod?
@@ -101,8 +103,16 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         }
         gradient = s.gradient()
         diagonal = s.hessianDiagonal()
+        let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
+        linearizationIsFinite = nonFinite == 0
+        if nonFinite > 0 {
+            guard plan.residual == .fp16 else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian or residual") }
+            // Residuals evaluated in fp16 overflowed (the naive plan's failure mode): reported
+            // as fp16 overflows, and every step of this linearization fails, so LM escalates
+            // (adaptive) or stops at its last accepted state.
+            return LinearizationResult(gradientMaxNorm: .infinity, halfOverflows: nonFinite)
+        }
         let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
-        guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
         var result = LinearizationResult(gradientMaxNorm: maxNorm)
         if method(for: plan) == .cgnr {
             // Equilibration, the cast of Ĵ and the preconditioner blocks do not depend on λ:
@@ -120,6 +130,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
     public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let s = system else { throw LinearSolverError.patternChanged }
+        guard linearizationIsFinite else { throw LinearSolverError.nonFinite("fp16 linearization overflowed") }
         let damping = damping.shift(diagonal: diagonal)
         var result: StepResult
         var delta: [Double]
