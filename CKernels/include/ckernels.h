@@ -221,6 +221,11 @@ int ck_ba_jtjx_f16(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,
                    const _Float16 *restrict blocks, const float *restrict xp,
                    const float *restrict xl, float *restrict gp, float *restrict gl);
 
+/** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
+ *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */
+int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,
+                            const float *restrict inv, const float *restrict r, float *restrict z);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

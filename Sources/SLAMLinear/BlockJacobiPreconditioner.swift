@@ -93,7 +93,7 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
                 for point in 0..<pointCount {
                     for i in 0..<(p * p) { scratch[i] = blocks.pointBlocks[point * p * p + i] }
                     for i in 0..<p { scratch[i * p + i] += damping[pointOffset + point * p + i] }
-                    guard Self.invert(scratch.baseAddress!, p, into: out.baseAddress! + pointBase + point * p * p) else {
+                    guard Self.invert3(scratch.baseAddress!, into: out.baseAddress! + pointBase + point * p * p) else {
                         throw .notPositiveDefinite(column: pointOffset + point * p)
                     }
                 }
@@ -102,31 +102,31 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
         self.inverses = inverses
     }
 
-    /// z = M⁻¹ r block by block.
+    /// z = M⁻¹ r block by block (CKernels).
     public func apply(_ r: [Float], into z: inout [Float]) {
-        let c = cameraSize, p = BundleAdjustmentSystem.pointSize
-        let pointOffset = cameraCount * c, pointBase = cameraCount * c * c
-        inverses.withUnsafeBufferPointer { inv in
-            r.withUnsafeBufferPointer { r in
-                z.withUnsafeMutableBufferPointer { z in
-                    let inv = inv.baseAddress!, r = r.baseAddress!, z = z.baseAddress!
-                    for camera in 0..<cameraCount {
-                        let o = camera * c, base = inv + camera * c * c
-                        for i in 0..<c {
-                            var sum: Float = 0
-                            for j in 0..<c { sum += base[i * c + j] * r[o + j] }
-                            z[o + i] = sum
-                        }
-                    }
-                    for point in 0..<pointCount {
-                        let o = pointOffset + point * p, base = inv + pointBase + point * p * p
-                        z[o] = base[0] * r[o] + base[1] * r[o + 1] + base[2] * r[o + 2]
-                        z[o + 1] = base[3] * r[o] + base[4] * r[o + 1] + base[5] * r[o + 2]
-                        z[o + 2] = base[6] * r[o] + base[7] * r[o + 1] + base[8] * r[o + 2]
-                    }
-                }
-            }
-        }
+        precondition(r.count == dimension && z.count == dimension, "block-Jacobi dimension mismatch")
+        _ = ck_ba_block_diag_mv_f32(CK_PATH_AUTO, Int32(cameraSize), Int32(cameraCount), Int32(pointCount), inverses, r, &z)
+    }
+
+    /// Inverse of a symmetric positive definite 3×3 block by its adjugate, in fp64, stored to
+    /// `out` in fp32; false when the block is not positive definite.
+    private static func invert3(_ h: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Float>) -> Bool {
+        let a = h[0], b = h[1], c = h[2], d = h[4], e = h[5], f = h[8]
+        let c00 = d * f - e * e, c01 = c * e - b * f, c02 = b * e - c * d
+        let det = a * c00 + b * c01 + c * c02
+        guard a > 0, a * d - b * b > 0, det > 0, det.isFinite else { return false }
+        let c11 = a * f - c * c, c12 = b * c - a * e, c22 = a * d - b * b
+        let s = 1 / det
+        out[0] = Float(c00 * s)
+        out[1] = Float(c01 * s)
+        out[2] = Float(c02 * s)
+        out[3] = Float(c01 * s)
+        out[4] = Float(c11 * s)
+        out[5] = Float(c12 * s)
+        out[6] = Float(c02 * s)
+        out[7] = Float(c12 * s)
+        out[8] = Float(c22 * s)
+        return true
     }
 
     /// Inverse of the small symmetric positive definite n×n block `a` (overwritten with its

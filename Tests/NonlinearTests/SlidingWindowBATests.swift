@@ -105,9 +105,14 @@ import Testing
         let scenario = try BundleAdjustmentFixture.scenario(pixelNoise: 0)
         let windowSize = 10
         var largestWindow = 0
+        var analyzedBefore = false
         let driver = try run(scenario, keyframes: scenario.keyframeCount, windowSize: windowSize, plan: .fp64) {
             driver, summary, before in
             largestWindow = max(largestWindow, summary.windowKeyframes.count)
+            // One step solver for the sequence; every keyframe changes the structure.
+            #expect(summary.reusedStepSolver == analyzedBefore)
+            #expect(!summary.reusedSymbolicAnalysis)
+            analyzedBefore = analyzedBefore || summary.optimizer.symbolicAnalyses > 0
             #expect(summary.windowKeyframes == Array(driver.keyframeOrder.suffix(windowSize)))
             #expect(summary.behindCameraSkips == 0)
             // The gauge: the two oldest keyframes keep the estimates they had before the solve.
