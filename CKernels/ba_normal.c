@@ -1,188 +1,10 @@
-/* The bundle-adjustment normal-equation product g = Jᵀ (J x) in one pass over the
- * observations (fp32 vectors, fp32 or fp16 storage): each 2×9 block is read once, its two
- * residual rows stay in registers, and the pose part of Jᵀ r is summed in a register while
- * consecutive observations share a pose (observations arrive grouped by keyframe), so the
- * pose accumulator is not a chain of stores and reloads. */
+/* Bundle-adjustment CGNR kernels (fp32 vectors): the block-Jacobi preconditioner product and
+ * the normal-equation product g = Jᵀ (J x) in one pass over J stored in pose panels. */
 #include <immintrin.h>
 #include "ck_internal.h"
 
-#define CK_NORMAL_SCALAR(NAME, VAL, CVT)                                                      \
-    static void NAME(int32_t nobs, int32_t nposes, int32_t nlms, const int32_t *restrict pose, \
-                     const int32_t *restrict lm, const VAL *restrict b,                       \
-                     const float *restrict xp, const float *restrict xl, float *restrict gp,  \
-                     float *restrict gl) {                                                    \
-        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
-        for (int64_t i = 0; i < (int64_t)nlms * 3; i++) gl[i] = 0;                            \
-        for (int32_t k = 0; k < nobs; k++) {                                                  \
-            const VAL *restrict a = b + (int64_t)k * 18;                                      \
-            const float *restrict p = xp + (int64_t)pose[k] * 6;                              \
-            const float *restrict l = xl + (int64_t)lm[k] * 3;                                \
-            float r0 = 0, r1 = 0;                                                             \
-            for (int c = 0; c < 6; c++) {                                                     \
-                r0 += CVT(a[c]) * p[c];                                                       \
-                r1 += CVT(a[9 + c]) * p[c];                                                   \
-            }                                                                                 \
-            for (int c = 0; c < 3; c++) {                                                     \
-                r0 += CVT(a[6 + c]) * l[c];                                                   \
-                r1 += CVT(a[15 + c]) * l[c];                                                  \
-            }                                                                                 \
-            float *restrict gpk = gp + (int64_t)pose[k] * 6;                                  \
-            float *restrict glk = gl + (int64_t)lm[k] * 3;                                    \
-            for (int c = 0; c < 6; c++) gpk[c] += CVT(a[c]) * r0 + CVT(a[9 + c]) * r1;        \
-            for (int c = 0; c < 3; c++) glk[c] += CVT(a[6 + c]) * r0 + CVT(a[15 + c]) * r1;   \
-        }                                                                                     \
-    }
-
 #define CK_IDENTITY(v) (v)
 #define CK_HALF(v) ((float)(v))
-CK_NORMAL_SCALAR(ck_ba_jtjx_f32_scalar, float, CK_IDENTITY)
-CK_NORMAL_SCALAR(ck_ba_jtjx_f16_scalar, _Float16, CK_HALF)
-
-#if defined(__x86_64__) || defined(__i386__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
-
-/* One fp16 value to fp32 through a zeroing vmovd (the empty asm keeps the compiler from
- * merging the value into a live register with vpinsrw, which chains the loads; see
- * kernels_avx2.c). */
-static inline float ck_nrm_half(_Float16 h) {
-    __m128i bits = _mm_cvtsi32_si128(__builtin_bit_cast(uint16_t, h));
-    __asm__("" : "+x"(bits));
-    return _mm_cvtss_f32(_mm_cvtph_ps(bits));
-}
-static inline __m256 ck_nrm_load6(const float *restrict p) {
-    const __m128 lo = _mm_loadu_ps(p);
-    const __m128 hi = _mm_castpd_ps(_mm_load_sd((const double *)(p + 4)));
-    return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
-}
-static inline void ck_nrm_store6(float *restrict p, __m256 v) {
-    _mm_storeu_ps(p, _mm256_castps256_ps128(v));
-    _mm_store_sd((double *)(p + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
-}
-
-/* The AVX2 body for one storage type: r for four observations at a time (eight 8-lane
- * products reduced by a horizontal-add transpose, the ninth column separately, as
- * ck_ba_jp), then v = r0·row0 + r1·row1 per observation into the pose register and the
- * landmark; r0, r1 are broadcast from the reduced vector by lane permutes (no round trip
- * through memory). Remaining observations (< 4) go through the scalar step. */
-#define CK_NORMAL_AVX2(NAME, VAL, LOAD8, LOAD1)                                               \
-    static void NAME(int32_t nobs, int32_t nposes, int32_t nlms, const int32_t *restrict pose, \
-                     const int32_t *restrict lm, const VAL *restrict b,                       \
-                     const float *restrict xp, const float *restrict xl, float *restrict gp,  \
-                     float *restrict gl) {                                                    \
-        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
-        for (int64_t i = 0; i < (int64_t)nlms * 3; i++) gl[i] = 0;                            \
-        int32_t current = nobs > 0 ? pose[0] : 0;                                             \
-        __m256 sum = _mm256_setzero_ps();                                                     \
-        int32_t k = 0;                                                                        \
-        for (; k + 4 <= nobs; k += 4) {                                                       \
-            __m256 m[8], row[8];                                                              \
-            float e[8], last[8];                                                              \
-            _Pragma("clang loop unroll(full)")                                                \
-            for (int t = 0; t < 4; t++) {                                                     \
-                const VAL *restrict a = b + (int64_t)(k + t) * 18;                            \
-                const float *restrict p = xp + (int64_t)pose[k + t] * 6;                      \
-                const float *restrict l = xl + (int64_t)lm[k + t] * 3;                        \
-                const __m128 lo = _mm_loadu_ps(p);                                            \
-                const __m128 hi = _mm_loadh_pi(                                               \
-                    _mm_castpd_ps(_mm_load_sd((const double *)(p + 4))), (const __m64 *)l);   \
-                const __m256 z = _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);     \
-                row[2 * t] = LOAD8(a);                                                        \
-                row[2 * t + 1] = LOAD8(a + 9);                                                \
-                last[2 * t] = LOAD1(a + 8);                                                   \
-                last[2 * t + 1] = LOAD1(a + 17);                                              \
-                m[2 * t] = _mm256_mul_ps(row[2 * t], z);                                      \
-                m[2 * t + 1] = _mm256_mul_ps(row[2 * t + 1], z);                              \
-                e[2 * t] = last[2 * t] * l[2];                                                \
-                e[2 * t + 1] = last[2 * t + 1] * l[2];                                        \
-            }                                                                                 \
-            const __m256 t0 = _mm256_hadd_ps(m[0], m[1]), t1 = _mm256_hadd_ps(m[2], m[3]);    \
-            const __m256 t2 = _mm256_hadd_ps(m[4], m[5]), t3 = _mm256_hadd_ps(m[6], m[7]);    \
-            const __m256 u0 = _mm256_hadd_ps(t0, t1), u1 = _mm256_hadd_ps(t2, t3);            \
-            __m256 s = _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20),                    \
-                                     _mm256_permute2f128_ps(u0, u1, 0x31));                   \
-            s = _mm256_add_ps(s, _mm256_loadu_ps(e));                                         \
-            _Pragma("clang loop unroll(full)")                                                \
-            for (int t = 0; t < 4; t++) {                                                     \
-                const __m256 q0 = _mm256_permutevar8x32_ps(s, _mm256_set1_epi32(2 * t));      \
-                const __m256 q1 = _mm256_permutevar8x32_ps(s, _mm256_set1_epi32(2 * t + 1));  \
-                const __m256 v = _mm256_fmadd_ps(row[2 * t + 1], q1, _mm256_mul_ps(row[2 * t], q0)); \
-                if (pose[k + t] != current) {                                                 \
-                    float *restrict out = gp + (int64_t)current * 6;                          \
-                    ck_nrm_store6(out, _mm256_add_ps(ck_nrm_load6(out), sum));                \
-                    sum = _mm256_setzero_ps();                                                \
-                    current = pose[k + t];                                                    \
-                }                                                                             \
-                sum = _mm256_add_ps(sum, v);                                                  \
-                float *restrict l = gl + (int64_t)lm[k + t] * 3;                              \
-                const __m128 high = _mm256_extractf128_ps(v, 1);                              \
-                const __m128 l01 = _mm_castpd_ps(_mm_load_sd((const double *)l));             \
-                _mm_store_sd((double *)l, _mm_castps_pd(_mm_add_ps(l01, _mm_movehl_ps(high, high)))); \
-                l[2] += last[2 * t] * _mm256_cvtss_f32(q0) + last[2 * t + 1] * _mm256_cvtss_f32(q1); \
-            }                                                                                 \
-        }                                                                                     \
-        if (nobs > 0) {                                                                       \
-            float *restrict out = gp + (int64_t)current * 6;                                  \
-            ck_nrm_store6(out, _mm256_add_ps(ck_nrm_load6(out), sum));                        \
-        }                                                                                     \
-        for (; k < nobs; k++) {                                                               \
-            const VAL *restrict a = b + (int64_t)k * 18;                                      \
-            const float *restrict p = xp + (int64_t)pose[k] * 6;                              \
-            const float *restrict l = xl + (int64_t)lm[k] * 3;                                \
-            float r0 = 0, r1 = 0;                                                             \
-            for (int c = 0; c < 6; c++) {                                                     \
-                r0 += LOAD1(a + c) * p[c];                                                    \
-                r1 += LOAD1(a + 9 + c) * p[c];                                                \
-            }                                                                                 \
-            for (int c = 0; c < 3; c++) {                                                     \
-                r0 += LOAD1(a + 6 + c) * l[c];                                                \
-                r1 += LOAD1(a + 15 + c) * l[c];                                               \
-            }                                                                                 \
-            float *restrict gpk = gp + (int64_t)pose[k] * 6;                                  \
-            float *restrict glk = gl + (int64_t)lm[k] * 3;                                    \
-            for (int c = 0; c < 6; c++) gpk[c] += LOAD1(a + c) * r0 + LOAD1(a + 9 + c) * r1;  \
-            for (int c = 0; c < 3; c++) glk[c] += LOAD1(a + 6 + c) * r0 + LOAD1(a + 15 + c) * r1; \
-        }                                                                                     \
-    }
-
-#define CK_F32_LOAD8(p) _mm256_loadu_ps(p)
-#define CK_F32_LOAD1(p) (*(p))
-#define CK_F16_LOAD8(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
-#define CK_F16_LOAD1(p) ck_nrm_half(*(p))
-CK_NORMAL_AVX2(ck_ba_jtjx_f32_avx2, float, CK_F32_LOAD8, CK_F32_LOAD1)
-CK_NORMAL_AVX2(ck_ba_jtjx_f16_avx2, _Float16, CK_F16_LOAD8, CK_F16_LOAD1)
-
-#pragma clang attribute pop
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-#define CK_NORMAL_DISPATCH(S, VAL)                                                            \
-    int ck_ba_jtjx_##S(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,             \
-                       const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,     \
-                       const VAL *restrict blocks, const float *restrict xp,                 \
-                       const float *restrict xl, float *restrict gp, float *restrict gl) {   \
-        ck_path p;                                                                            \
-        const int status = ck_resolve_path(path, &p);                                         \
-        if (status != CK_OK) return status;                                                   \
-        if (p == CK_PATH_SCALAR)                                                              \
-            ck_ba_jtjx_##S##_scalar(nobs, nposes, nlms, pose_idx, lm_idx, blocks, xp, xl, gp, gl); \
-        else ck_ba_jtjx_##S##_avx2(nobs, nposes, nlms, pose_idx, lm_idx, blocks, xp, xl, gp, gl); \
-        return CK_OK;                                                                         \
-    }
-#else
-#define CK_NORMAL_DISPATCH(S, VAL)                                                            \
-    int ck_ba_jtjx_##S(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,             \
-                       const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,     \
-                       const VAL *restrict blocks, const float *restrict xp,                 \
-                       const float *restrict xl, float *restrict gp, float *restrict gl) {   \
-        ck_path p;                                                                            \
-        const int status = ck_resolve_path(path, &p);                                         \
-        if (status != CK_OK) return status;                                                   \
-        ck_ba_jtjx_##S##_scalar(nobs, nposes, nlms, pose_idx, lm_idx, blocks, xp, xl, gp, gl); \
-        return CK_OK;                                                                         \
-    }
-#endif
-CK_NORMAL_DISPATCH(f32, float)
-CK_NORMAL_DISPATCH(f16, _Float16)
 
 /* z = blockdiag(M) r for the BA block-Jacobi preconditioner: ncams c×c blocks, then npoints
  * 3×3 blocks, each row-major fp32. */
@@ -240,3 +62,156 @@ int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoi
     ck_bdiag_scalar(c, ncams, npoints, inv, r, z);
     return CK_OK;
 }
+
+/* ------------------------------------------------------------------ pose panels */
+
+#define CK_PANEL_SCALAR(NAME, VAL, CVT)                                                       \
+    static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
+                     const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
+                     const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
+                     float *restrict gp, float *restrict gl) {                                \
+        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
+        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        for (int32_t q = 0; q < npanels; q++) {                                               \
+            const VAL *restrict a = b + (int64_t)q * 144;                                     \
+            const float *restrict p = xp + (int64_t)panel_pose[q] * 6;                        \
+            float *restrict gpq = gp + (int64_t)panel_pose[q] * 6;                            \
+            for (int lane = 0; lane < 8; lane++) {                                            \
+                const int64_t l = (int64_t)panel_lm[8 * q + lane] * 4;                        \
+                float r0 = 0, r1 = 0;                                                         \
+                for (int c = 0; c < 9; c++) {                                                 \
+                    const float x = c < 6 ? p[c] : xl[l + c - 6];                             \
+                    r0 += CVT(a[c * 8 + lane]) * x;                                           \
+                    r1 += CVT(a[(9 + c) * 8 + lane]) * x;                                     \
+                }                                                                             \
+                for (int c = 0; c < 9; c++) {                                                 \
+                    const float v = CVT(a[c * 8 + lane]) * r0 + CVT(a[(9 + c) * 8 + lane]) * r1; \
+                    if (c < 6) gpq[c] += v;                                                   \
+                    else gl[l + c - 6] += v;                                                  \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    }
+
+CK_PANEL_SCALAR(ck_ba_panel_f32_scalar, float, CK_IDENTITY)
+CK_PANEL_SCALAR(ck_ba_panel_f16_scalar, _Float16, CK_HALF)
+
+#if defined(__x86_64__) || defined(__i386__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+#define CK_F32_LOAD8(p) _mm256_loadu_ps(p)
+#define CK_F16_LOAD8(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
+
+/* Adds the six lane sums of acc[0..5] to g[0..5]. */
+static inline void ck_panel_flush(float *restrict g, const __m256 *acc) {
+    const __m256 h01 = _mm256_hadd_ps(acc[0], acc[1]), h23 = _mm256_hadd_ps(acc[2], acc[3]);
+    const __m256 h45 = _mm256_hadd_ps(acc[4], acc[5]);
+    const __m256 q0 = _mm256_hadd_ps(h01, h23); /* [s0 s1 s2 s3 | s0' s1' s2' s3'] halves */
+    const __m256 q1 = _mm256_hadd_ps(h45, h45); /* [s4 s5 s4 s5 | s4' s5' ...] */
+    const __m128 lo = _mm_add_ps(_mm256_castps256_ps128(q0), _mm256_extractf128_ps(q0, 1));
+    const __m128 hi = _mm_add_ps(_mm256_castps256_ps128(q1), _mm256_extractf128_ps(q1, 1));
+    _mm_storeu_ps(g, _mm_add_ps(_mm_loadu_ps(g), lo));
+    _mm_store_sd((double *)(g + 4),
+                 _mm_castps_pd(_mm_add_ps(_mm_castpd_ps(_mm_load_sd((const double *)(g + 4))), hi)));
+}
+
+/* Per panel: the three landmark coordinates of its eight observations gathered by a 4×8
+ * transpose of the (stride-4) landmark vectors, r0 and r1 of all eight observations by 18
+ * lane-wise multiply-adds, the pose part summed lane-wise in six registers until the pose
+ * changes, the landmark part transposed back and added to the eight landmarks. */
+#define CK_PANEL_AVX2(NAME, VAL, LOAD8)                                                       \
+    static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
+                     const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
+                     const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
+                     float *restrict gp, float *restrict gl) {                                \
+        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
+        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        __m256 acc[6];                                                                        \
+        for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                             \
+        int32_t current = npanels > 0 ? panel_pose[0] : 0;                                    \
+        for (int32_t q = 0; q < npanels; q++) {                                               \
+            if (panel_pose[q] != current) {                                                   \
+                ck_panel_flush(gp + (int64_t)current * 6, acc);                               \
+                for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                     \
+                current = panel_pose[q];                                                      \
+            }                                                                                 \
+            const VAL *restrict a = b + (int64_t)q * 144;                                     \
+            const int32_t *restrict lm = panel_lm + (int64_t)q * 8;                           \
+            const float *restrict p = xp + (int64_t)current * 6;                              \
+            const __m256 w0 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[0] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[4] * 4), 1);                                    \
+            const __m256 w1 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[1] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[5] * 4), 1);                                    \
+            const __m256 w2 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[2] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[6] * 4), 1);                                    \
+            const __m256 w3 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[3] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[7] * 4), 1);                                    \
+            const __m256 t0 = _mm256_unpacklo_ps(w0, w1), t1 = _mm256_unpackhi_ps(w0, w1);    \
+            const __m256 t2 = _mm256_unpacklo_ps(w2, w3), t3 = _mm256_unpackhi_ps(w2, w3);    \
+            __m256 x[9];                                                                      \
+            for (int c = 0; c < 6; c++) x[c] = _mm256_broadcast_ss(p + c);                    \
+            x[6] = _mm256_shuffle_ps(t0, t2, 0x44);                                           \
+            x[7] = _mm256_shuffle_ps(t0, t2, 0xEE);                                           \
+            x[8] = _mm256_shuffle_ps(t1, t3, 0x44);                                           \
+            __m256 row0[9], row1[9];                                                          \
+            for (int c = 0; c < 9; c++) {                                                     \
+                row0[c] = LOAD8(a + c * 8);                                                   \
+                row1[c] = LOAD8(a + (9 + c) * 8);                                             \
+            }                                                                                 \
+            __m256 r0 = _mm256_mul_ps(row0[0], x[0]), r1 = _mm256_mul_ps(row1[0], x[0]);      \
+            for (int c = 1; c < 9; c++) {                                                     \
+                r0 = _mm256_fmadd_ps(row0[c], x[c], r0);                                      \
+                r1 = _mm256_fmadd_ps(row1[c], x[c], r1);                                      \
+            }                                                                                 \
+            for (int c = 0; c < 6; c++)                                                       \
+                acc[c] = _mm256_fmadd_ps(row1[c], r1, _mm256_fmadd_ps(row0[c], r0, acc[c]));  \
+            const __m256 g0 = _mm256_fmadd_ps(row1[6], r1, _mm256_mul_ps(row0[6], r0));       \
+            const __m256 g1 = _mm256_fmadd_ps(row1[7], r1, _mm256_mul_ps(row0[7], r0));       \
+            const __m256 g2 = _mm256_fmadd_ps(row1[8], r1, _mm256_mul_ps(row0[8], r0));       \
+            const __m256 zero = _mm256_setzero_ps();                                          \
+            const __m256 s0 = _mm256_unpacklo_ps(g0, g1), s1 = _mm256_unpackhi_ps(g0, g1);    \
+            const __m256 s2 = _mm256_unpacklo_ps(g2, zero), s3 = _mm256_unpackhi_ps(g2, zero); \
+            const __m256 u[4] = {_mm256_shuffle_ps(s0, s2, 0x44), _mm256_shuffle_ps(s0, s2, 0xEE), \
+                                 _mm256_shuffle_ps(s1, s3, 0x44), _mm256_shuffle_ps(s1, s3, 0xEE)}; \
+            for (int j = 0; j < 4; j++) {                                                     \
+                float *restrict lo = gl + (int64_t)lm[j] * 4;                                 \
+                _mm_storeu_ps(lo, _mm_add_ps(_mm_loadu_ps(lo), _mm256_castps256_ps128(u[j]))); \
+                float *restrict hi = gl + (int64_t)lm[j + 4] * 4;                             \
+                _mm_storeu_ps(hi, _mm_add_ps(_mm_loadu_ps(hi), _mm256_extractf128_ps(u[j], 1))); \
+            }                                                                                 \
+        }                                                                                     \
+        if (npanels > 0) ck_panel_flush(gp + (int64_t)current * 6, acc);                      \
+    }
+
+CK_PANEL_AVX2(ck_ba_panel_f32_avx2, float, CK_F32_LOAD8)
+CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
+
+#pragma clang attribute pop
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_PANEL_PICK(S, ARGS)                                                                \
+    if (p == CK_PATH_SCALAR) ck_ba_panel_##S##_scalar ARGS;                                   \
+    else ck_ba_panel_##S##_avx2 ARGS;
+#else
+#define CK_PANEL_PICK(S, ARGS) ck_ba_panel_##S##_scalar ARGS;
+#endif
+
+#define CK_PANEL_DISPATCH(S, VAL)                                                             \
+    int ck_ba_panel_jtjx_##S(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,    \
+                             const int32_t *restrict panel_pose,                              \
+                             const int32_t *restrict panel_lm, const VAL *restrict blocks,    \
+                             const float *restrict xp, const float *restrict xl,              \
+                             float *restrict gp, float *restrict gl) {                        \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        CK_PANEL_PICK(S, (npanels, nposes, nlms, panel_pose, panel_lm, blocks, xp, xl, gp, gl)) \
+        return CK_OK;                                                                         \
+    }
+CK_PANEL_DISPATCH(f32, float)
+CK_PANEL_DISPATCH(f16, _Float16)

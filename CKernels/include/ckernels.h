@@ -208,23 +208,27 @@ int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int
                           const double *restrict cblocks, const double *restrict pblocks,
                           double *restrict hcc, double *restrict hpp);
 
-/** [gp (6·nposes); gl (3·nlms)] = Jᵀ J [xp; xl] in one pass over the observations (the BA
- *  layout above): r_k = P_k xp[pose_k] + L_k xl[lm_k] stays in registers and is applied at
- *  once, gp[pose_k] += P_kᵀ r_k, gl[lm_k] += L_kᵀ r_k. gp and gl are overwritten. Fastest when
- *  observations of one pose are consecutive. fp32 arithmetic, storage as the suffix says. */
-int ck_ba_jtjx_f32(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,
-                   const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
-                   const float *restrict blocks, const float *restrict xp,
-                   const float *restrict xl, float *restrict gp, float *restrict gl);
-int ck_ba_jtjx_f16(ck_path path, int32_t nobs, int32_t nposes, int32_t nlms,
-                   const int32_t *restrict pose_idx, const int32_t *restrict lm_idx,
-                   const _Float16 *restrict blocks, const float *restrict xp,
-                   const float *restrict xl, float *restrict gp, float *restrict gl);
-
 /** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
  *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */
 int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,
                             const float *restrict inv, const float *restrict r, float *restrict z);
+
+/*
+ * BA normal-equation product in pose panels: [gp; gl] = Jᵀ J [xp; xl], the observations
+ * grouped by pose in panels of eight. Panel q belongs to pose panel_pose[q] (panels of one
+ * pose consecutive), its lanes to landmarks panel_lm[8q ..< 8q+8], and blocks[144q + (9·row + c)·8 + lane] is entry (row, c) of that observation's 2×9 block
+ * [P | L]. Unused lanes carry zero blocks. Landmark vectors xl, gl have stride 4 (the fourth
+ * entry is padding: ignored in xl, left 0 in gl). gp (6·nposes) and gl (4·nlms) are
+ * overwritten. fp32 arithmetic; the lane-wise layout needs no horizontal sums per observation.
+ */
+int ck_ba_panel_jtjx_f32(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,
+                         const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                         const float *restrict blocks, const float *restrict xp,
+                         const float *restrict xl, float *restrict gp, float *restrict gl);
+int ck_ba_panel_jtjx_f16(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,
+                         const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                         const _Float16 *restrict blocks, const float *restrict xp,
+                         const float *restrict xl, float *restrict gp, float *restrict gl);
 
 /* ------------------------------------------------------ triangular solves */
 

@@ -139,14 +139,18 @@ public struct CGNR: Sendable {
 /// y = Ĵᵀ Ĵ x + D x for 6-dof cameras, calling the CKernels bundle-adjustment products
 /// directly on buffers owned here and reused for every product: Ĵ stored at the product
 /// precision (fp16 with fp32 arithmetic, fp32, or fp64 with fp64 vectors), fp32 vectors at
-/// the boundary. fp32 and fp16 storage with fp32 arithmetic use the one-pass product
-/// `ck_ba_jtjx` (each block read once). (Going through `BAJacobian` would re-validate every
-/// block on each linearization in unspecialized generic code, which cost more than the CG
-/// iterations.)
+/// the boundary. (Going through `BAJacobian` would re-validate every block on each
+/// linearization in unspecialized generic code, which cost more than the CG iterations.)
 ///
-/// A fixed camera or point (index −1) is pointed at camera / point 0 with a zero block, which
-/// adds exact zeros; when there is no free camera (point) at all, one zero column block
-/// stands in for it.
+/// fp32 and fp16 storage with fp32 arithmetic use the pose-panel product
+/// `ck_ba_panel_jtjx`: observations grouped by camera in panels of eight, stored lane-wise,
+/// so one pass over Ĵ computes Ĵᵀ(Ĵ x) without per-observation horizontal sums (about twice
+/// as fast as J p then Jᵀ q). fp64 and native fp16 arithmetic use `ck_ba_jp`/`ck_ba_jtq` on
+/// the observation layout.
+///
+/// A fixed camera or point (index −1) gets a zero block: in the panel layout it points at an
+/// extra zero camera / point slot, in the observation layout at camera / point 0 (adding
+/// exact zeros); when there is no free camera (point) at all, one zero column block stands in.
 struct BAKernelOperator: LinearOperator, Sendable {
     let dimension: Int
     /// Scaled damping, added as D x.
@@ -154,10 +158,13 @@ struct BAKernelOperator: LinearOperator, Sendable {
     private let precision: Precision
     private let path: ck_path
     private let nativeHalf: Bool
+    private let usesPanels: Bool
     private let observationCount: Int32
     private let poseCount: Int32
     private let landmarkCount: Int32
     private let cameraColumns: Int
+    /// Observation layout: camera and point of each observation. Panel layout: camera of each
+    /// panel and point of each lane.
     private let poseIndices: [Int32]
     private let landmarkIndices: [Int32]
     private var half: [Float16] = []
@@ -176,11 +183,55 @@ struct BAKernelOperator: LinearOperator, Sendable {
         self.precision = precision
         path = kernel.path.map { ck_path(rawValue: $0.rawValue) } ?? CK_PATH_AUTO
         nativeHalf = kernel.halfArithmetic == .float16
-        observationCount = Int32(m)
-        poseCount = Int32(max(system.cameraCount, 1))
-        landmarkCount = Int32(max(system.pointCount, 1))
+        usesPanels = precision == .fp32 || (precision == .fp16 && !nativeHalf)
         cameraColumns = 6 * system.cameraCount
-        let pointOffset = cameraColumns
+        let blocks: [Double]
+        if usesPanels {
+            let layout = Self.panels(system, scale: scale)
+            poseIndices = layout.poses
+            landmarkIndices = layout.landmarks
+            blocks = layout.blocks
+            observationCount = Int32(layout.poses.count)
+            poseCount = Int32(system.cameraCount + 1)
+            landmarkCount = Int32(system.pointCount + 1)
+        } else {
+            let layout = Self.observations(system, scale: scale)
+            poseIndices = layout.poses
+            landmarkIndices = layout.landmarks
+            blocks = layout.blocks
+            observationCount = Int32(m)
+            poseCount = Int32(max(system.cameraCount, 1))
+            landmarkCount = Int32(max(system.pointCount, 1))
+        }
+        var counts = ck_convert_counts(overflow: 0, flushed: 0)
+        switch precision {
+        case .fp64:
+            double = blocks
+            xp64 = [Double](repeating: 0, count: 6 * Int(poseCount))
+            xl64 = [Double](repeating: 0, count: 3 * Int(landmarkCount))
+            r64 = [Double](repeating: 0, count: 2 * m)
+            gp64 = xp64
+            gl64 = xl64
+        case .fp32, .fp16:
+            single = [Float](repeating: 0, count: blocks.count)
+            _ = ck_convert_f64_to_f32(CK_PATH_AUTO, Int64(blocks.count), blocks, &single, &counts)
+            if precision == .fp16 {
+                half = [Float16](repeating: 0, count: blocks.count)
+                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(blocks.count), single, &half, &counts)
+                single = []
+            }
+        }
+        conversion = ConversionReport(valueCount: 18 * m, overflowCount: Int(counts.overflow), flushedCount: Int(counts.flushed))
+        xp = [Float](repeating: 0, count: 6 * Int(poseCount))
+        xl = [Float](repeating: 0, count: (usesPanels ? 4 : 3) * Int(landmarkCount))
+        r = usesPanels ? [] : [Float](repeating: 0, count: 2 * m)
+        gp = xp
+        gl = xl
+    }
+
+    /// The observation layout: 18 values [P | L] per observation, fixed blocks zero.
+    private static func observations(_ system: BundleAdjustmentSystem, scale: [Double]) -> (poses: [Int32], landmarks: [Int32], blocks: [Double]) {
+        let m = system.observationCount, pointOffset = 6 * system.cameraCount
         var poses = [Int32](repeating: 0, count: m), points = [Int32](repeating: 0, count: m)
         var blocks = [Double](repeating: 0, count: 18 * m)
         system.cameraBlocks.withUnsafeBufferPointer { cb in
@@ -206,32 +257,69 @@ struct BAKernelOperator: LinearOperator, Sendable {
                 }
             }
         }
-        poseIndices = poses
-        landmarkIndices = points
-        var counts = ck_convert_counts(overflow: 0, flushed: 0)
-        switch precision {
-        case .fp64:
-            double = blocks
-            xp64 = [Double](repeating: 0, count: 6 * Int(poseCount))
-            xl64 = [Double](repeating: 0, count: 3 * Int(landmarkCount))
-            r64 = [Double](repeating: 0, count: 2 * m)
-            gp64 = xp64
-            gl64 = xl64
-        case .fp32, .fp16:
-            single = [Float](repeating: 0, count: 18 * m)
-            _ = ck_convert_f64_to_f32(CK_PATH_AUTO, Int64(18 * m), blocks, &single, &counts)
-            if precision == .fp16 {
-                half = [Float16](repeating: 0, count: 18 * m)
-                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(18 * m), single, &half, &counts)
-                single = []
+        return (poses, points, blocks)
+    }
+
+    /// The pose-panel layout: observations sorted by camera (stable; fixed cameras last, on the
+    /// extra camera slot), eight per panel, value (row, c) of lane t at (9 row + c) 8 + t;
+    /// unused lanes and fixed blocks zero, pointing at the extra point slot when unused.
+    private static func panels(_ system: BundleAdjustmentSystem, scale: [Double]) -> (poses: [Int32], landmarks: [Int32], blocks: [Double]) {
+        let m = system.observationCount, cameras = system.cameraCount, pointOffset = 6 * cameras
+        var start = [Int](repeating: 0, count: cameras + 2)
+        for k in 0..<m {
+            let camera = Int(system.cameraIndex[k])
+            start[(camera >= 0 ? camera : cameras) + 1] += 1
+        }
+        var panelCount = 0
+        for camera in 0...cameras { panelCount += (start[camera + 1] + 7) / 8 }
+        for camera in 0...cameras { start[camera + 1] += start[camera] }
+        var order = [Int](repeating: 0, count: m), fill = start
+        for k in 0..<m {
+            let camera = Int(system.cameraIndex[k])
+            let slot = camera >= 0 ? camera : cameras
+            order[fill[slot]] = k
+            fill[slot] += 1
+        }
+        var poses = [Int32](repeating: 0, count: panelCount)
+        var landmarks = [Int32](repeating: Int32(system.pointCount), count: 8 * panelCount)
+        var blocks = [Double](repeating: 0, count: 144 * panelCount)
+        system.cameraBlocks.withUnsafeBufferPointer { cb in
+            system.pointBlocks.withUnsafeBufferPointer { pb in
+                scale.withUnsafeBufferPointer { sc in
+                    blocks.withUnsafeMutableBufferPointer { b in
+                        var panel = 0
+                        for camera in 0...cameras {
+                            var index = start[camera]
+                            while index < start[camera + 1] {
+                                poses[panel] = Int32(camera)
+                                for lane in 0..<min(8, start[camera + 1] - index) {
+                                    let k = order[index + lane]
+                                    let point = Int(system.pointIndex[k])
+                                    let base = 144 * panel + lane
+                                    if point >= 0 { landmarks[8 * panel + lane] = Int32(point) }
+                                    for row in 0..<2 {
+                                        if camera < cameras {
+                                            for j in 0..<6 {
+                                                b[base + (9 * row + j) * 8] = cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j]
+                                            }
+                                        }
+                                        if point >= 0 {
+                                            for j in 0..<3 {
+                                                b[base + (9 * row + 6 + j) * 8] =
+                                                    pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j]
+                                            }
+                                        }
+                                    }
+                                }
+                                index += 8
+                                panel += 1
+                            }
+                        }
+                    }
+                }
             }
         }
-        conversion = ConversionReport(valueCount: 18 * m, overflowCount: Int(counts.overflow), flushedCount: Int(counts.flushed))
-        xp = [Float](repeating: 0, count: 6 * Int(poseCount))
-        xl = [Float](repeating: 0, count: 3 * Int(landmarkCount))
-        r = [Float](repeating: 0, count: 2 * m)
-        gp = xp
-        gl = xl
+        return (poses, landmarks, blocks)
     }
 
     mutating func apply(_ x: [Float], into y: inout [Float]) throws {
@@ -247,21 +335,25 @@ struct BAKernelOperator: LinearOperator, Sendable {
             for k in 0..<cameraColumns { y[k] = Float(gp64[k]) + damping[k] * x[k] }
             for k in 0..<points { y[cameraColumns + k] = Float(gl64[k]) + damping[cameraColumns + k] * x[cameraColumns + k] }
         } else {
+            // Landmark vectors have stride 4 in the panel layout, 3 otherwise.
+            let stride = usesPanels ? 4 : 3
             x.withUnsafeBufferPointer { x in
                 xp.withUnsafeMutableBufferPointer { xp in
                     for k in 0..<cameraColumns { xp[k] = x[k] }
                 }
                 xl.withUnsafeMutableBufferPointer { xl in
-                    for k in 0..<points { xl[k] = x[cameraColumns + k] }
+                    for l in 0..<(points / 3) {
+                        for c in 0..<3 { xl[stride * l + c] = x[cameraColumns + 3 * l + c] }
+                    }
                 }
             }
             switch (precision, nativeHalf) {
             case (.fp32, _):
-                status |= ck_ba_jtjx_f32(
+                status |= ck_ba_panel_jtjx_f32(
                     path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, single, xp, xl,
                     &gp, &gl)
             case (_, false):
-                status |= ck_ba_jtjx_f16(
+                status |= ck_ba_panel_jtjx_f16(
                     path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, xp, xl,
                     &gp, &gl)
             case (_, true):
@@ -276,8 +368,11 @@ struct BAKernelOperator: LinearOperator, Sendable {
                             for k in 0..<cameraColumns { y[k] = gp[k] + d[k] * x[k] }
                         }
                         gl.withUnsafeBufferPointer { gl in
-                            for k in 0..<points {
-                                y[cameraColumns + k] = gl[k] + d[cameraColumns + k] * x[cameraColumns + k]
+                            for l in 0..<(points / 3) {
+                                for c in 0..<3 {
+                                    let k = cameraColumns + 3 * l + c
+                                    y[k] = gl[stride * l + c] + d[k] * x[k]
+                                }
                             }
                         }
                     }

@@ -2,39 +2,55 @@ import CKernels
 import Testing
 import SLAMSparse
 
-/// The bundle-adjustment normal-equation kernels: the one-pass Jᵀ J x product and the dense
+/// The bundle-adjustment normal-equation kernels: the pose-panel Jᵀ J x product and the dense
 /// Schur complement of the points, on every supported path, against fp64 references.
 @Suite struct BundleAdjustmentNormalTests {
-    /// A random Jacobian with observations in pose order (the layout the run accumulation of
-    /// the pose part is built for) or in landmark order (pose changes at almost every step).
-    private func jacobian(groupedByPose: Bool) throws -> BAJacobian<Double> {
-        let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 5)
-        guard groupedByPose else { return j }
-        let order = j.poseIndices.indices.sorted { (j.poseIndices[$0], $0) < (j.poseIndices[$1], $1) }
-        return try BAJacobian(
-            poseCount: j.poseCount, landmarkCount: j.landmarkCount, poseIndices: order.map { j.poseIndices[$0] },
-            landmarkIndices: order.map { j.landmarkIndices[$0] },
-            blocks: order.flatMap { j.blocks[(18 * $0)..<(18 * $0 + 18)] })
+    /// J in pose panels: observations grouped by pose, eight lanes per panel, the last panel
+    /// of each pose padded with zero lanes on landmark slot `landmarks` (the extra slot).
+    private struct Panels {
+        var poses: [Int32] = []
+        var landmarks: [Int32] = []
+        var blocks: [Double] = []
+    }
+
+    private func panels(_ j: BAJacobian<Double>) -> Panels {
+        var out = Panels()
+        for pose in 0..<j.poseCount {
+            let observations = j.poseIndices.indices.filter { Int(j.poseIndices[$0]) == pose }
+            for first in stride(from: 0, to: observations.count, by: 8) {
+                out.poses.append(Int32(pose))
+                var lanes = [Int32](repeating: Int32(j.landmarkCount), count: 8)
+                var block = [Double](repeating: 0, count: 144)
+                for lane in 0..<min(8, observations.count - first) {
+                    let k = observations[first + lane]
+                    lanes[lane] = j.landmarkIndices[k]
+                    for v in 0..<18 { block[v * 8 + lane] = j.blocks[18 * k + v] }
+                }
+                out.landmarks += lanes
+                out.blocks += block
+            }
+        }
+        return out
     }
 
     /// Checks g ≈ Jᵀ (J x) with J the stored (already rounded) values in fp64. Each g_i sums
-    /// at most `column length` terms a·r, each r_k 9 products: γ(9 + 2 + L + 2, u_fp32) times
-    /// |J|ᵀ (|J| |x|) bounds the fp32 arithmetic.
+    /// `length` terms a·r, each r_k 9 products: γ(9 + length + 2, u_fp32) times
+    /// |J|ᵀ (|J| |x|) bounds the fp32 arithmetic (zero lanes add exact zeros).
     private func check<S: SparseScalar>(
         _ j: BAJacobian<Double>, as _: S.Type, path: KernelPath,
-        product: (UnsafePointer<Int32>, UnsafePointer<Int32>, [S], [Float], [Float], inout [Float], inout [Float]) -> Int32
+        product: (Panels, [S], [Float], [Float], inout [Float], inout [Float]) -> Int32
     ) throws {
-        let stored = try j.converted(to: S.self).jacobian
-        let values = stored.blocks.map { Double($0) }
+        let layout = panels(j)
+        let stored = try PrecisionConversion.convert(layout.blocks, to: S.self).values
+        let values = try j.converted(to: S.self).jacobian.blocks.map { Double($0) }
         let x = randomVector(j.columnCount, as: Float.self, seed: 41)
-        let xp = Array(x[0..<(6 * j.poseCount)]), xl = Array(x[(6 * j.poseCount)...])
-        var gp = [Float](repeating: .nan, count: 6 * j.poseCount), gl = [Float](repeating: .nan, count: 3 * j.landmarkCount)
-        let status = j.poseIndices.withUnsafeBufferPointer { pi in
-            j.landmarkIndices.withUnsafeBufferPointer { li in
-                product(pi.baseAddress!, li.baseAddress!, stored.blocks, xp, xl, &gp, &gl)
-            }
-        }
-        #expect(status == 0)
+        let xp = Array(x[0..<(6 * j.poseCount)])
+        var xl = [Float](repeating: .nan, count: 4 * (j.landmarkCount + 1))
+        for l in 0..<j.landmarkCount { for c in 0..<3 { xl[4 * l + c] = x[6 * j.poseCount + 3 * l + c] } }
+        for c in 0..<4 { xl[4 * j.landmarkCount + c] = 0 }
+        var gp = [Float](repeating: .nan, count: 6 * j.poseCount)
+        var gl = [Float](repeating: .nan, count: 4 * (j.landmarkCount + 1))
+        #expect(product(layout, stored, xp, xl, &gp, &gl) == 0)
         var exact = [Double](repeating: 0, count: j.columnCount), magnitude = exact
         var length = [Int](repeating: 0, count: j.columnCount)
         for k in 0..<j.observationCount {
@@ -54,23 +70,27 @@ import SLAMSparse
                 }
             }
         }
-        let got = wide(gp) + wide(gl)
+        var got = wide(gp)
+        for l in 0..<j.landmarkCount { got += (0..<3).map { Double(gl[4 * l + $0]) } }
         for i in got.indices {
-            let bound = gamma(9 + 2 + length[i] + 2, Precision.fp32.unitRoundoff) * magnitude[i]
+            let bound = gamma(9 + length[i] + 2, Precision.fp32.unitRoundoff) * magnitude[i]
             #expect(abs(got[i] - exact[i]) <= bound, "column \(i) on \(path): \(got[i]) vs \(exact[i])")
         }
+        #expect(gl[(4 * j.landmarkCount)..<(4 * j.landmarkCount + 3)].allSatisfy { $0 == 0 })
     }
 
-    @Test(arguments: supportedPaths, [false, true])
-    func oneReadNormalProductMatchesFp64(path: KernelPath, groupedByPose: Bool) throws {
-        let j = try jacobian(groupedByPose: groupedByPose)
+    @Test(arguments: supportedPaths)
+    func panelNormalProductMatchesFp64(path: KernelPath) throws {
+        let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 5)
         let p = ck_path(rawValue: path.rawValue)
-        let n = Int32(j.observationCount), poses = Int32(j.poseCount), landmarks = Int32(j.landmarkCount)
-        try check(j, as: Float.self, path: path) { pi, li, blocks, xp, xl, gp, gl in
-            ck_ba_jtjx_f32(p, n, poses, landmarks, pi, li, blocks, xp, xl, &gp, &gl)
+        let poses = Int32(j.poseCount), landmarks = Int32(j.landmarkCount + 1)
+        try check(j, as: Float.self, path: path) { layout, blocks, xp, xl, gp, gl in
+            ck_ba_panel_jtjx_f32(
+                p, Int32(layout.poses.count), poses, landmarks, layout.poses, layout.landmarks, blocks, xp, xl, &gp, &gl)
         }
-        try check(j, as: Float16.self, path: path) { pi, li, blocks, xp, xl, gp, gl in
-            ck_ba_jtjx_f16(p, n, poses, landmarks, pi, li, blocks, xp, xl, &gp, &gl)
+        try check(j, as: Float16.self, path: path) { layout, blocks, xp, xl, gp, gl in
+            ck_ba_panel_jtjx_f16(
+                p, Int32(layout.poses.count), poses, landmarks, layout.poses, layout.landmarks, blocks, xp, xl, &gp, &gl)
         }
     }
 
