@@ -101,6 +101,11 @@ public struct CGNR: Sendable {
         return conversion
     }
 
+    /// Drops the prepared linearization and with it the solver's references to the system's
+    /// arrays, so a caller that owns the system can overwrite them in place (without a
+    /// copy-on-write copy) before the next ``prepare(_:productPrecision:gradient:diagonal:)``.
+    public mutating func discardPrepared() { prepared = nil }
+
     /// Whether a linearization is prepared with products at `productPrecision`.
     public func isPrepared(for productPrecision: Precision) -> Bool { prepared?.precision == productPrecision }
 
@@ -285,34 +290,40 @@ struct BAKernelOperator: LinearOperator, Sendable {
         var blocks = [Double](repeating: 0, count: 144 * panelCount)
         system.cameraBlocks.withUnsafeBufferPointer { cb in
             system.pointBlocks.withUnsafeBufferPointer { pb in
-                scale.withUnsafeBufferPointer { sc in
-                    blocks.withUnsafeMutableBufferPointer { b in
-                        var panel = 0
-                        for camera in 0...cameras {
-                            var index = start[camera]
-                            while index < start[camera + 1] {
-                                poses[panel] = Int32(camera)
-                                for lane in 0..<min(8, start[camera + 1] - index) {
-                                    let k = order[index + lane]
-                                    let point = Int(system.pointIndex[k])
-                                    let base = 144 * panel + lane
-                                    if point >= 0 { landmarks[8 * panel + lane] = Int32(point) }
-                                    for row in 0..<2 {
-                                        if camera < cameras {
-                                            for j in 0..<6 {
-                                                b[base + (9 * row + j) * 8] = cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j]
+                system.pointIndex.withUnsafeBufferPointer { pointIndex in
+                    scale.withUnsafeBufferPointer { sc in
+                        blocks.withUnsafeMutableBufferPointer { b in
+                            landmarks.withUnsafeMutableBufferPointer { landmarks in
+                                order.withUnsafeBufferPointer { order in
+                                    var panel = 0
+                                    for camera in 0...cameras {
+                                        var index = start[camera]
+                                        while index < start[camera + 1] {
+                                            poses[panel] = Int32(camera)
+                                            for lane in 0..<min(8, start[camera + 1] - index) {
+                                                let k = order[index + lane]
+                                                let point = Int(pointIndex[k])
+                                                let base = 144 * panel + lane
+                                                if point >= 0 { landmarks[8 * panel + lane] = Int32(point) }
+                                                for row in 0..<2 {
+                                                    if camera < cameras {
+                                                        for j in 0..<6 {
+                                                            b[base + (9 * row + j) * 8] = cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j]
+                                                        }
+                                                    }
+                                                    if point >= 0 {
+                                                        for j in 0..<3 {
+                                                            b[base + (9 * row + 6 + j) * 8] =
+                                                                pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j]
+                                                        }
+                                                    }
+                                                }
                                             }
-                                        }
-                                        if point >= 0 {
-                                            for j in 0..<3 {
-                                                b[base + (9 * row + 6 + j) * 8] =
-                                                    pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j]
-                                            }
+                                            index += 8
+                                            panel += 1
                                         }
                                     }
                                 }
-                                index += 8
-                                panel += 1
                             }
                         }
                     }

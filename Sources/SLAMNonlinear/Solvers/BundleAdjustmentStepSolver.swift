@@ -77,6 +77,9 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         guard var s = system else { throw LinearSolverError.patternChanged }
         system = nil
         defer { system = s }
+        // CGNR still holds the previous linearization's arrays: release them so the copy
+        // below writes in place.
+        cgnr.discardPrepared()
         let c = s.cameraSize
         lin.residuals.withUnsafeBufferPointer { residuals in
             lin.jacobians.withUnsafeBufferPointer { jacobians in
@@ -185,14 +188,18 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         var jd = 0.0
         s.cameraBlocks.withUnsafeBufferPointer { cb in
             s.pointBlocks.withUnsafeBufferPointer { pb in
-                delta.withUnsafeBufferPointer { d in
-                    for k in 0..<s.observationCount {
-                        let camera = Int(s.cameraIndex[k]), point = Int(s.pointIndex[k])
-                        for row in 0..<m {
-                            var sum = 0.0
-                            if camera >= 0 { for j in 0..<c { sum += cb[(k * m + row) * c + j] * d[camera * c + j] } }
-                            if point >= 0 { for j in 0..<p { sum += pb[(k * m + row) * p + j] * d[pointOffset + point * p + j] } }
-                            jd += sum * sum
+                s.cameraIndex.withUnsafeBufferPointer { cameras in
+                    s.pointIndex.withUnsafeBufferPointer { points in
+                        delta.withUnsafeBufferPointer { d in
+                            for k in 0..<s.observationCount {
+                                let camera = Int(cameras[k]), point = Int(points[k])
+                                for row in 0..<m {
+                                    var sum = 0.0
+                                    if camera >= 0 { for j in 0..<c { sum += cb[(k * m + row) * c + j] * d[camera * c + j] } }
+                                    if point >= 0 { for j in 0..<p { sum += pb[(k * m + row) * p + j] * d[pointOffset + point * p + j] } }
+                                    jd += sum * sum
+                                }
+                            }
                         }
                     }
                 }
