@@ -190,40 +190,45 @@ struct BAKernelOperator: LinearOperator, Sendable {
         nativeHalf = kernel.halfArithmetic == .float16
         usesPanels = precision == .fp32 || (precision == .fp16 && !nativeHalf)
         cameraColumns = 6 * system.cameraCount
-        let blocks: [Double]
+        var counts = ck_convert_counts(overflow: 0, flushed: 0)
         if usesPanels {
-            let layout = Self.panels(system, scale: scale)
+            // Ĵ is rounded to fp32 while it is laid out (no fp64 copy), narrowing counted.
+            let layout = Self.panels(system, scale: scale, counts: &counts)
             poseIndices = layout.poses
             landmarkIndices = layout.landmarks
-            blocks = layout.blocks
             observationCount = Int32(layout.poses.count)
             poseCount = Int32(system.cameraCount + 1)
             landmarkCount = Int32(system.pointCount + 1)
+            single = layout.blocks
+            if precision == .fp16 {
+                half = [Float16](repeating: 0, count: single.count)
+                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(single.count), single, &half, &counts)
+                single = []
+            }
         } else {
             let layout = Self.observations(system, scale: scale)
             poseIndices = layout.poses
             landmarkIndices = layout.landmarks
-            blocks = layout.blocks
             observationCount = Int32(m)
             poseCount = Int32(max(system.cameraCount, 1))
             landmarkCount = Int32(max(system.pointCount, 1))
-        }
-        var counts = ck_convert_counts(overflow: 0, flushed: 0)
-        switch precision {
-        case .fp64:
-            double = blocks
-            xp64 = [Double](repeating: 0, count: 6 * Int(poseCount))
-            xl64 = [Double](repeating: 0, count: 3 * Int(landmarkCount))
-            r64 = [Double](repeating: 0, count: 2 * m)
-            gp64 = xp64
-            gl64 = xl64
-        case .fp32, .fp16:
-            single = [Float](repeating: 0, count: blocks.count)
-            _ = ck_convert_f64_to_f32(CK_PATH_AUTO, Int64(blocks.count), blocks, &single, &counts)
-            if precision == .fp16 {
-                half = [Float16](repeating: 0, count: blocks.count)
-                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(blocks.count), single, &half, &counts)
-                single = []
+            let blocks = layout.blocks
+            switch precision {
+            case .fp64:
+                double = blocks
+                xp64 = [Double](repeating: 0, count: 6 * Int(poseCount))
+                xl64 = [Double](repeating: 0, count: 3 * Int(landmarkCount))
+                r64 = [Double](repeating: 0, count: 2 * m)
+                gp64 = xp64
+                gl64 = xl64
+            case .fp32, .fp16:
+                single = [Float](repeating: 0, count: blocks.count)
+                _ = ck_convert_f64_to_f32(CK_PATH_AUTO, Int64(blocks.count), blocks, &single, &counts)
+                if precision == .fp16 {
+                    half = [Float16](repeating: 0, count: blocks.count)
+                    _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(blocks.count), single, &half, &counts)
+                    single = []
+                }
             }
         }
         conversion = ConversionReport(valueCount: 18 * m, overflowCount: Int(counts.overflow), flushedCount: Int(counts.flushed))
@@ -268,7 +273,9 @@ struct BAKernelOperator: LinearOperator, Sendable {
     /// The pose-panel layout: observations sorted by camera (stable; fixed cameras last, on the
     /// extra camera slot), eight per panel, value (row, c) of lane t at (9 row + c) 8 + t;
     /// unused lanes and fixed blocks zero, pointing at the extra point slot when unused.
-    private static func panels(_ system: BundleAdjustmentSystem, scale: [Double]) -> (poses: [Int32], landmarks: [Int32], blocks: [Double]) {
+    private static func panels(
+        _ system: BundleAdjustmentSystem, scale: [Double], counts: inout ck_convert_counts
+    ) -> (poses: [Int32], landmarks: [Int32], blocks: [Float]) {
         let m = system.observationCount, cameras = system.cameraCount, pointOffset = 6 * cameras
         var start = [Int](repeating: 0, count: cameras + 2)
         for k in 0..<m {
@@ -287,7 +294,16 @@ struct BAKernelOperator: LinearOperator, Sendable {
         }
         var poses = [Int32](repeating: 0, count: panelCount)
         var landmarks = [Int32](repeating: Int32(system.pointCount), count: 8 * panelCount)
-        var blocks = [Double](repeating: 0, count: 144 * panelCount)
+        var blocks = [Float](repeating: 0, count: 144 * panelCount)
+        var overflow: Int64 = 0, flushed: Int64 = 0
+        // fp64 → fp32 with the counts of ck_convert_f64_to_f32: ±∞ overflows, nonzero values
+        // that become zero or subnormal are flushed.
+        @inline(__always) func narrow(_ v: Double) -> Float {
+            let f = Float(v)
+            if !f.isFinite && v.isFinite { overflow += 1 }
+            if v != 0 && abs(f) < Float.leastNormalMagnitude { flushed += 1 }
+            return f
+        }
         system.cameraBlocks.withUnsafeBufferPointer { cb in
             system.pointBlocks.withUnsafeBufferPointer { pb in
                 system.pointIndex.withUnsafeBufferPointer { pointIndex in
@@ -308,13 +324,13 @@ struct BAKernelOperator: LinearOperator, Sendable {
                                                 for row in 0..<2 {
                                                     if camera < cameras {
                                                         for j in 0..<6 {
-                                                            b[base + (9 * row + j) * 8] = cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j]
+                                                            b[base + (9 * row + j) * 8] = narrow(cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j])
                                                         }
                                                     }
                                                     if point >= 0 {
                                                         for j in 0..<3 {
                                                             b[base + (9 * row + 6 + j) * 8] =
-                                                                pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j]
+                                                                narrow(pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j])
                                                         }
                                                     }
                                                 }
@@ -330,6 +346,8 @@ struct BAKernelOperator: LinearOperator, Sendable {
                 }
             }
         }
+        counts.overflow += overflow
+        counts.flushed += flushed
         return (poses, landmarks, blocks)
     }
 
