@@ -29,11 +29,17 @@ extension SlidingWindowBA {
         /// residuals, whose noise alone is ≈ √(2/m) relative (1.6 % for m = 8,000 rows), so
         /// decreases below 1e-4 only crawl along the flat scale and depth directions; a window
         /// solve must fit the 100 ms between keyframes, and the next window refines again.
+        /// λ stays ≥ 1e-6 (``LevenbergMarquardt/Options/minLambda``): damping of 1e-6 ·
+        /// diag(JᵀJ) leaves the Gauss-Newton step in well-observed directions unchanged to
+        /// about 1e-6, but keeps the flat scale and depth directions from dominating it once λ
+        /// has decayed (to 1e-8…1e-14 otherwise), where steps computed with fp32 or fp16
+        /// products were rejected several times in a row.
         public var optimizer: LevenbergMarquardt.Options = {
             var options = LevenbergMarquardt.Options()
             options.damping = .marquardt
             options.maxIterations = 20
             options.functionTolerance = 1e-4
+            options.minLambda = 1e-6
             return options
         }()
         /// Step-solver options. Default: the solver's defaults with a CGNR forcing term
