@@ -178,6 +178,58 @@ int ck_ba_jtq_f16n(ck_path path, int accumulate, int32_t nobs, int32_t nposes, i
                    const _Float16 *restrict blocks, const float *restrict q,
                    float *restrict gp, float *restrict gl);
 
+/*
+ * Dense Schur complement of the points of the damped BA normal equations (JᵀJ + D) δ = −g,
+ * fp64. Observation k has an m×c row-major camera block cblocks[k·m·c ..] on camera cam[k]
+ * (−1: fixed camera, no columns) and an m×3 point block pblocks[k·m·3 ..]; the unknowns are
+ * ncams cameras (c each, n = c·ncams) then npoints points (3 each). obs_by_point lists the
+ * observations of point j in obs_by_point[point_start[j] ..< point_start[j+1]].
+ * damping (n + 3·npoints) is diag(D); g (n + 3·npoints) is Jᵀr. Computes
+ *   S   = Hcc + Dc − Σ_j Hcp_j Hpp_j⁻¹ Hpcⱼ   (n×n column-major; only the lower camera-block
+ *                                             triangle, cam_a ≥ cam_b, is written)
+ *   rhs = −g_c + Σ_j Hcp_j Hpp_j⁻¹ g_pj      (n)
+ *   pinv[9j ..] = Hpp_j⁻¹ = (Σ P_kᵀP_k + Dp_j)⁻¹  (3×3 row-major)
+ * Scratch: work holds 6·c·q doubles and cols q ints, q the largest observation count of a
+ * point. Returns CK_ERR_BREAKDOWN with *failed = j when Hpp_j is not positive definite.
+ */
+int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                    int32_t nobs, const int32_t *restrict cam, const int32_t *restrict point_start,
+                    const int32_t *restrict obs_by_point, const double *restrict cblocks,
+                    const double *restrict pblocks, const double *restrict damping,
+                    const double *restrict g, double *restrict s, double *restrict rhs,
+                    double *restrict pinv, double *restrict work, int32_t *restrict cols,
+                    int32_t *restrict failed);
+
+/** The diagonal blocks of JᵀJ for the same BA layout as ck_ba_schur_f64, fp64:
+ *  hcc[c²·i ..] = Σ_{cam[k]=i} C_kᵀC_k (c×c row-major, ncams blocks) and
+ *  hpp[9·j ..] = Σ_{pt[k]=j} P_kᵀP_k (3×3, npoints blocks); index −1 skips a block. */
+int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                          int32_t nobs, const int32_t *restrict cam, const int32_t *restrict pt,
+                          const double *restrict cblocks, const double *restrict pblocks,
+                          double *restrict hcc, double *restrict hpp);
+
+/** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
+ *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */
+int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,
+                            const float *restrict inv, const float *restrict r, float *restrict z);
+
+/*
+ * BA normal-equation product in pose panels: [gp; gl] = Jᵀ J [xp; xl], the observations
+ * grouped by pose in panels of eight. Panel q belongs to pose panel_pose[q] (panels of one
+ * pose consecutive), its lanes to landmarks panel_lm[8q ..< 8q+8], and blocks[144q + (9·row + c)·8 + lane] is entry (row, c) of that observation's 2×9 block
+ * [P | L]. Unused lanes carry zero blocks. Landmark vectors xl, gl have stride 4 (the fourth
+ * entry is padding: ignored in xl, left 0 in gl). gp (6·nposes) and gl (4·nlms) are
+ * overwritten. fp32 arithmetic; the lane-wise layout needs no horizontal sums per observation.
+ */
+int ck_ba_panel_jtjx_f32(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,
+                         const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                         const float *restrict blocks, const float *restrict xp,
+                         const float *restrict xl, float *restrict gp, float *restrict gl);
+int ck_ba_panel_jtjx_f16(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,
+                         const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                         const _Float16 *restrict blocks, const float *restrict xp,
+                         const float *restrict xl, float *restrict gp, float *restrict gl);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

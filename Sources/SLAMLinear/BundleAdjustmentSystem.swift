@@ -66,15 +66,26 @@ public struct BundleAdjustmentSystem: Sendable {
         var g = [Double](repeating: 0, count: columnCount)
         let m = residualSize, c = cameraSize, p = Self.pointSize
         let pointOffset = cameraCount * c
-        for k in 0..<observationCount {
-            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
-            for row in 0..<m {
-                let r = residuals[k * m + row]
-                if camera >= 0 {
-                    for j in 0..<c { g[camera * c + j] += cameraBlocks[(k * m + row) * c + j] * r }
-                }
-                if point >= 0 {
-                    for j in 0..<p { g[pointOffset + point * p + j] += pointBlocks[(k * m + row) * p + j] * r }
+        cameraBlocks.withUnsafeBufferPointer { cb in
+            pointBlocks.withUnsafeBufferPointer { pb in
+                residuals.withUnsafeBufferPointer { rb in
+                    g.withUnsafeMutableBufferPointer { gb in
+                        let cb = cb.baseAddress!, pb = pb.baseAddress!, rb = rb.baseAddress!, g = gb.baseAddress!
+                        for k in 0..<observationCount {
+                            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
+                            for row in 0..<m {
+                                let r = rb[k * m + row]
+                                if camera >= 0 {
+                                    let a = cb + (k * m + row) * c, out = g + camera * c
+                                    for j in 0..<c { out[j] += a[j] * r }
+                                }
+                                if point >= 0 {
+                                    let a = pb + (k * m + row) * p, out = g + pointOffset + point * p
+                                    for j in 0..<p { out[j] += a[j] * r }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -86,19 +97,22 @@ public struct BundleAdjustmentSystem: Sendable {
         var d = [Double](repeating: 0, count: columnCount)
         let m = residualSize, c = cameraSize, p = Self.pointSize
         let pointOffset = cameraCount * c
-        for k in 0..<observationCount {
-            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
-            for row in 0..<m {
-                if camera >= 0 {
-                    for j in 0..<c {
-                        let v = cameraBlocks[(k * m + row) * c + j]
-                        d[camera * c + j] += v * v
-                    }
-                }
-                if point >= 0 {
-                    for j in 0..<p {
-                        let v = pointBlocks[(k * m + row) * p + j]
-                        d[pointOffset + point * p + j] += v * v
+        cameraBlocks.withUnsafeBufferPointer { cb in
+            pointBlocks.withUnsafeBufferPointer { pb in
+                d.withUnsafeMutableBufferPointer { db in
+                    let cb = cb.baseAddress!, pb = pb.baseAddress!, d = db.baseAddress!
+                    for k in 0..<observationCount {
+                        let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
+                        for row in 0..<m {
+                            if camera >= 0 {
+                                let a = cb + (k * m + row) * c, out = d + camera * c
+                                for j in 0..<c { out[j] += a[j] * a[j] }
+                            }
+                            if point >= 0 {
+                                let a = pb + (k * m + row) * p, out = d + pointOffset + point * p
+                                for j in 0..<p { out[j] += a[j] * a[j] }
+                            }
+                        }
                     }
                 }
             }

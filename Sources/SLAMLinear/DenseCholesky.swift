@@ -30,6 +30,24 @@ public struct DenseCholesky: Sendable {
         if info < 0 { throw .library(name: "LAPACKE_dpotrf", status: Int(info)) }
     }
 
+    /// Factors the column-major `matrix` in place (it becomes L, upper triangle untouched)
+    /// and overwrites `b` with A⁻¹ b: the allocation-free path of solvers that keep their
+    /// workspace, such as ``DenseSchur``. The caller checks finiteness of the result (LAPACK's
+    /// NaN scan of the whole matrix is skipped).
+    ///
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` as ``init(columnMajor:dimension:)``.
+    static func factorAndSolve(_ matrix: inout [Double], dimension: Int, _ b: inout [Double]) throws(LinearSolverError) {
+        precondition(matrix.count == dimension * dimension && b.count == dimension, "dense Cholesky shapes")
+        guard dimension > 0 else { return }
+        let n = Int32(dimension)
+        let lower = Int8(UInt8(ascii: "L"))
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lower, n, &matrix, n)
+        if info > 0 { throw .notPositiveDefinite(column: Int(info) - 1) }
+        if info < 0 { throw .library(name: "LAPACKE_dpotrf_work", status: Int(info)) }
+        let solved = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, lower, n, 1, matrix, n, &b, n)
+        if solved != 0 { throw .library(name: "LAPACKE_dpotrs_work", status: Int(solved)) }
+    }
+
     /// Solves A X = B in place for `columns` right-hand sides stored column-major in `b`.
     public func solve(_ b: inout [Double], columns: Int = 1) throws(LinearSolverError) {
         guard b.count == dimension * columns else {

@@ -1,3 +1,5 @@
+import CKernels
+import CLapack
 import SLAMSparse
 
 /// Solves the damped bundle-adjustment normal equations (JᵀJ + diag(d)) δ = −Jᵀ r by
@@ -5,12 +7,21 @@ import SLAMSparse
 /// with LAPACK: the classic BA solver, in fp64.
 ///
 /// Points are independent given the cameras, so their 3×3 blocks are inverted one by one;
-/// the reduced system S = Hcc − Hcp Hpp⁻¹ Hpc is only (cameras × cameraSize)² and dense.
+/// the reduced system S = Hcc − Hcp Hpp⁻¹ Hpc is only (cameras × cameraSize)² and dense. The
+/// elimination runs in the CKernels Schur kernel (`ck_ba_schur_f64`); the solver keeps its
+/// workspaces (S, the point inverses, the observation-by-point lists) for the next solve.
 public struct DenseSchur: Sendable {
     /// Seconds spent forming S and eliminating points in the last solve.
     public private(set) var eliminationSeconds = 0.0
     /// Seconds spent factoring and solving S in the last solve.
     public private(set) var factorSeconds = 0.0
+
+    private var reduced: [Double] = []
+    private var pointInverses: [Double] = []
+    private var pointStart: [Int32] = []
+    private var byPoint: [Int32] = []
+    private var work: [Double] = []
+    private var cameraColumns: [Int32] = []
 
     /// Creates a solver.
     public init() {}
@@ -18,112 +29,100 @@ public struct DenseSchur: Sendable {
     /// Returns δ (cameras then points) solving (JᵀJ + diag(damping)) δ = −Jᵀ r.
     ///
     /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` when a point block or the
-    ///   reduced camera system is not positive definite (raise the damping).
+    ///   reduced camera system is not positive definite (raise the damping),
+    ///   ``LinearSolverError/nonFinite(_:)`` when the system holds NaN or infinity.
     public mutating func solve(_ system: BundleAdjustmentSystem, damping: [Double]) throws(LinearSolverError) -> [Double] {
+        try solve(system, gradient: system.gradient(), damping: damping)
+    }
+
+    /// ``solve(_:damping:)`` with g = Jᵀ r already computed (the step solver keeps it per
+    /// linearization).
+    public mutating func solve(
+        _ system: BundleAdjustmentSystem, gradient g: [Double], damping: [Double]
+    ) throws(LinearSolverError) -> [Double] {
         let start = ContinuousClock.now
         let c = system.cameraSize, m = system.residualSize, p = BundleAdjustmentSystem.pointSize
-        let cameraColumns = system.cameraCount * c
+        let cameraColumnCount = system.cameraCount * c
         guard damping.count == system.columnCount else {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
         }
-        let g = system.gradient()
+        guard g.count == system.columnCount else { throw .dimensionMismatch(expected: system.columnCount, actual: g.count) }
+        let pointCount = system.pointCount, observationCount = system.observationCount
+        groupByPoint(system)
+        var maxObservations = 0
+        for j in 0..<pointCount { maxObservations = max(maxObservations, Int(pointStart[j + 1] - pointStart[j])) }
+        resize(&reduced, cameraColumnCount * cameraColumnCount)
+        resize(&pointInverses, pointCount * p * p)
+        resize(&work, 6 * c * maxObservations)
+        resize(&cameraColumns, maxObservations)
+        var rhs = [Double](repeating: 0, count: cameraColumnCount)
+        var failed: Int32 = -1
+        let status = ck_ba_schur_f64(
+            CK_PATH_AUTO, Int32(c), Int32(m), Int32(system.cameraCount), Int32(pointCount), Int32(observationCount),
+            system.cameraIndex, pointStart, byPoint, system.cameraBlocks, system.pointBlocks, damping, g,
+            &reduced, &rhs, &pointInverses, &work, &cameraColumns, &failed)
+        if status == CK_ERR_BREAKDOWN.rawValue {
+            throw .notPositiveDefinite(column: cameraColumnCount + Int(failed) * p)
+        }
+        if status != CK_OK.rawValue { throw .library(name: "ck_ba_schur_f64", status: Int(status)) }
+        let eliminated = ContinuousClock.now
+        var delta = [Double](repeating: 0, count: system.columnCount)
+        if cameraColumnCount > 0 {
+            try DenseCholesky.factorAndSolve(&reduced, dimension: cameraColumnCount, &rhs)
+            for i in 0..<cameraColumnCount { delta[i] = rhs[i] }
+        }
+        let solved = ContinuousClock.now
+        backSubstitute(system, g, &delta)
+        guard delta.allSatisfy(\.isFinite) else { throw .nonFinite("Schur-complement step") }
+        let end = ContinuousClock.now
+        eliminationSeconds = (eliminated - start).seconds + (end - solved).seconds
+        factorSeconds = (solved - eliminated).seconds
+        return delta
+    }
+
+    private func resize<T: Numeric>(_ buffer: inout [T], _ count: Int) {
+        if buffer.count != count { buffer = [T](repeating: 0, count: count) }
+    }
+
+    /// Observations grouped by point (counting sort), so each point is eliminated once.
+    private mutating func groupByPoint(_ system: BundleAdjustmentSystem) {
         let pointCount = system.pointCount
-        // Observations grouped by point (counting sort), so each point is eliminated once.
-        var pointStart = [Int](repeating: 0, count: pointCount + 1)
+        pointStart = [Int32](repeating: 0, count: pointCount + 1)
         for k in 0..<system.observationCount where system.pointIndex[k] >= 0 { pointStart[Int(system.pointIndex[k]) + 1] += 1 }
         for i in 0..<pointCount { pointStart[i + 1] += pointStart[i] }
-        var byPoint = [Int](repeating: 0, count: pointStart[pointCount])
+        resize(&byPoint, Int(pointStart[pointCount]))
         var fill = pointStart
         for k in 0..<system.observationCount where system.pointIndex[k] >= 0 {
             let point = Int(system.pointIndex[k])
-            byPoint[fill[point]] = k
+            byPoint[Int(fill[point])] = Int32(k)
             fill[point] += 1
         }
+    }
 
-        // S starts as Hcc + D_c and rhs as −g_c; each point then subtracts its coupling.
-        var s = [Double](repeating: 0, count: cameraColumns * cameraColumns)
-        var rhs = (0..<cameraColumns).map { -g[$0] }
-        var pointInverses = [Double](repeating: 0, count: pointCount * p * p)
-        // Hc_k,p (c × p) and W_k = Hc_k,p Hpp⁻¹ (c × p) of each observation of the current point.
-        let maxObservations = (0..<pointCount).map { pointStart[$0 + 1] - pointStart[$0] }.max() ?? 0
-        var couplings = [Double](repeating: 0, count: maxObservations * c * p)
-        var weighted = [Double](repeating: 0, count: maxObservations * c * p)
-        var cameraOf = [Int](repeating: 0, count: maxObservations)
-        try system.cameraBlocks.withUnsafeBufferPointer { (cb: UnsafeBufferPointer<Double>) throws(LinearSolverError) in
-            try system.pointBlocks.withUnsafeBufferPointer { (pb: UnsafeBufferPointer<Double>) throws(LinearSolverError) in
-                try s.withUnsafeMutableBufferPointer { (sm: inout UnsafeMutableBufferPointer<Double>) throws(LinearSolverError) in
-                    for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 {
-                        let o = Int(system.cameraIndex[k]) * c
-                        for i in 0..<c {
-                            for j in 0..<c {
-                                var sum = 0.0
-                                for row in 0..<m { sum += cb[(k * m + row) * c + i] * cb[(k * m + row) * c + j] }
-                                sm[(o + j) * cameraColumns + o + i] += sum
+    /// δp = Hpp⁻¹ (−g_p − Hpc δc), with δc already in `delta`.
+    private func backSubstitute(_ system: BundleAdjustmentSystem, _ g: [Double], _ delta: inout [Double]) {
+        let c = system.cameraSize, m = system.residualSize, p = BundleAdjustmentSystem.pointSize
+        let cameraColumnCount = system.cameraCount * c
+        let pointCount = system.pointCount
+        var pointRhs = (0..<(pointCount * p)).map { -g[cameraColumnCount + $0] }
+        system.cameraBlocks.withUnsafeBufferPointer { cb in
+            system.pointBlocks.withUnsafeBufferPointer { pb in
+                delta.withUnsafeMutableBufferPointer { d in
+                    pointRhs.withUnsafeMutableBufferPointer { pr in
+                        for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 && system.pointIndex[k] >= 0 {
+                            let camera = Int(system.cameraIndex[k]), point = Int(system.pointIndex[k])
+                            for row in 0..<m {
+                                var jc = 0.0
+                                for i in 0..<c { jc += cb[(k * m + row) * c + i] * d[camera * c + i] }
+                                for j in 0..<p { pr[point * p + j] -= pb[(k * m + row) * p + j] * jc }
                             }
                         }
-                    }
-                    for i in 0..<cameraColumns { sm[i * cameraColumns + i] += damping[i] }
-
-                    var hpp = [Double](repeating: 0, count: p * p)
-                    for point in 0..<pointCount {
-                        for i in 0..<(p * p) { hpp[i] = 0 }
-                        for index in pointStart[point]..<pointStart[point + 1] {
-                            let k = byPoint[index]
-                            for i in 0..<p {
-                                for j in 0..<p {
+                        pointInverses.withUnsafeBufferPointer { inverse in
+                            for point in 0..<pointCount {
+                                for i in 0..<p {
                                     var sum = 0.0
-                                    for row in 0..<m { sum += pb[(k * m + row) * p + i] * pb[(k * m + row) * p + j] }
-                                    hpp[i * p + j] += sum
-                                }
-                            }
-                        }
-                        for i in 0..<p { hpp[i * p + i] += damping[cameraColumns + point * p + i] }
-                        let inverse = try invertSymmetric3(hpp, column: cameraColumns + point * p)
-                        for i in 0..<(p * p) { pointInverses[point * p * p + i] = inverse[i] }
-                        let gOffset = cameraColumns + point * p
-                        var count = 0
-                        for index in pointStart[point]..<pointStart[point + 1] {
-                            let k = byPoint[index]
-                            guard system.cameraIndex[k] >= 0 else { continue }
-                            let base = count * c * p
-                            for i in 0..<c {
-                                for j in 0..<p {
-                                    var sum = 0.0
-                                    for row in 0..<m { sum += cb[(k * m + row) * c + i] * pb[(k * m + row) * p + j] }
-                                    couplings[base + i * p + j] = sum
-                                }
-                            }
-                            let camera = Int(system.cameraIndex[k])
-                            for i in 0..<c {
-                                var gw = 0.0
-                                for j in 0..<p {
-                                    var sum = 0.0
-                                    for l in 0..<p { sum += couplings[base + i * p + l] * inverse[l * p + j] }
-                                    // Stored transposed (p × c) so the update below runs along i.
-                                    weighted[base + j * c + i] = sum
-                                    gw += sum * g[gOffset + j]
-                                }
-                                rhs[camera * c + i] += gw
-                            }
-                            cameraOf[count] = camera * c
-                            count += 1
-                        }
-                        // S −= W_a Hc_b,pᵀ, only for blocks touching the lower triangle that
-                        // the Cholesky reads (row camera ≥ column camera).
-                        weighted.withUnsafeBufferPointer { w in
-                            couplings.withUnsafeBufferPointer { h in
-                                for a in 0..<count {
-                                    let wa = a * c * p, ca = cameraOf[a]
-                                    for b in 0..<count where cameraOf[b] <= ca {
-                                        let hb = b * c * p, cbOffset = cameraOf[b]
-                                        for j in 0..<c {
-                                            let column = (cbOffset + j) * cameraColumns + ca
-                                            let h0 = h[hb + j * p], h1 = h[hb + j * p + 1], h2 = h[hb + j * p + 2]
-                                            for i in 0..<c {
-                                                sm[column + i] -= w[wa + i] * h0 + w[wa + c + i] * h1 + w[wa + 2 * c + i] * h2
-                                            }
-                                        }
-                                    }
+                                    for j in 0..<p { sum += inverse[point * p * p + i * p + j] * pr[point * p + j] }
+                                    d[cameraColumnCount + point * p + i] = sum
                                 }
                             }
                         }
@@ -131,45 +130,5 @@ public struct DenseSchur: Sendable {
                 }
             }
         }
-        let eliminated = ContinuousClock.now
-        var delta = [Double](repeating: 0, count: system.columnCount)
-        if cameraColumns > 0 {
-            let factor = try DenseCholesky(columnMajor: s, dimension: cameraColumns)
-            try factor.solve(&rhs)
-            for i in 0..<cameraColumns { delta[i] = rhs[i] }
-        }
-        let solved = ContinuousClock.now
-        // Back-substitution: δp = Hpp⁻¹ (−g_p − Hpc δc).
-        var pointRhs = (0..<(pointCount * p)).map { -g[cameraColumns + $0] }
-        for k in 0..<system.observationCount where system.cameraIndex[k] >= 0 && system.pointIndex[k] >= 0 {
-            let camera = Int(system.cameraIndex[k]), point = Int(system.pointIndex[k])
-            for row in 0..<m {
-                var jc = 0.0
-                for i in 0..<c { jc += system.cameraBlocks[(k * m + row) * c + i] * delta[camera * c + i] }
-                for j in 0..<p { pointRhs[point * p + j] -= system.pointBlocks[(k * m + row) * p + j] * jc }
-            }
-        }
-        for point in 0..<pointCount {
-            for i in 0..<p {
-                var sum = 0.0
-                for j in 0..<p { sum += pointInverses[point * p * p + i * p + j] * pointRhs[point * p + j] }
-                delta[cameraColumns + point * p + i] = sum
-            }
-        }
-        let end = ContinuousClock.now
-        eliminationSeconds = (eliminated - start).seconds + (end - solved).seconds
-        factorSeconds = (solved - eliminated).seconds
-        return delta
-    }
-
-    /// Inverse of a symmetric positive definite 3×3 matrix by its adjugate.
-    private func invertSymmetric3(_ h: [Double], column: Int) throws(LinearSolverError) -> [Double] {
-        let a = h[0], b = h[1], c = h[2], d = h[4], e = h[5], f = h[8]
-        let c00 = d * f - e * e, c01 = c * e - b * f, c02 = b * e - c * d
-        let det = a * c00 + b * c01 + c * c02
-        guard a > 0, a * d - b * b > 0, det > 0, det.isFinite else { throw .notPositiveDefinite(column: column) }
-        let c11 = a * f - c * c, c12 = b * c - a * e, c22 = a * d - b * b
-        let s = 1 / det
-        return [c00 * s, c01 * s, c02 * s, c01 * s, c11 * s, c12 * s, c02 * s, c12 * s, c22 * s]
     }
 }

@@ -20,11 +20,14 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "Keyframes of the synthetic tour.")
     var keyframes = 1752
 
-    @Option(help: "CGNR relative tolerance (the inexact-Newton forcing term).")
-    var cgTolerance = 1e-6
+    @Option(help: "CGNR relative tolerance, the inexact-Newton forcing term (default: the driver's, 1e-2).")
+    var cgTolerance: Double?
 
     @Option(help: "Maximum LM iterations per window.")
     var maxIterations = 20
+
+    @Option(help: "LM relative cost-decrease tolerance per window (default: the driver's, 1e-4).")
+    var functionTolerance: Double?
 
     @Flag(help: "Also run the SlidingWindowBA driver over the windows' keyframes for each plan (whole-trajectory ATE, Sim(3)).")
     var sequence = false
@@ -38,7 +41,8 @@ struct VisualOdometry: ParsableCommand {
         options.windowSize = windowSize
         options.windowCount = windows > 0 ? windows : nil
         options.optimizer.maxIterations = maxIterations
-        options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance
+        if let functionTolerance { options.optimizer.functionTolerance = functionTolerance }
+        if let cgTolerance { options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance }
         switch common.solver {
         case "auto", "cgnr": options.stepSolver.iterativeMethod = .cgnr
         case "schur", "dense-schur": options.stepSolver.iterativeMethod = .denseSchur

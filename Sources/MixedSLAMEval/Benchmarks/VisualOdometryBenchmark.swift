@@ -41,10 +41,11 @@ public enum VisualOdometryBenchmark {
         /// Seed of the start perturbations. Default 7.
         public var seed: UInt64 = 7
         /// LM options of every window solve. Default: at most 20 iterations, relative cost
-        /// tolerance 1e-6, as ``SlidingWindowBA/Options/optimizer``.
+        /// tolerance 1e-4, λ ≥ 1e-6, as ``SlidingWindowBA/Options/optimizer``.
         public var optimizer = SlidingWindowBA.Options().optimizer
-        /// Step-solver options (fp64 plans: dense Schur; others: CGNR by default).
-        public var stepSolver = BundleAdjustmentStepSolver.Options()
+        /// Step-solver options (fp64 plans: dense Schur; others: CGNR with forcing term 1e-2),
+        /// as ``SlidingWindowBA/Options/stepSolver``.
+        public var stepSolver = SlidingWindowBA.Options().stepSolver
 
         /// Creates options with the documented defaults.
         public init() {}

@@ -24,8 +24,9 @@ import SLAMGeometry
 ///    window, as a marginalization prior would;
 /// 6. the window is solved with ``LevenbergMarquardt`` and one ``BundleAdjustmentStepSolver``
 ///    kept for the whole sequence (its workspaces are reused; the structure changes with
-///    every window, so each solve has its own symbolic analysis), and the estimates of the
-///    window's poses and points are replaced by the solution.
+///    every window, so each solve has its own symbolic analysis — the summary says which of
+///    the two was reused), and the estimates of the window's poses and points are replaced by
+///    the solution.
 ///
 /// The first two keyframes must come with poses (from a two-view initializer or another
 /// sensor): they fix the scale of the whole trajectory.
@@ -116,8 +117,10 @@ public struct SlidingWindowBA {
         summary.windowKeyframes = window.map(\.id)
         summary.fixedKeyframes = min(options.fixedKeyframes, window.count)
         summary.setupSeconds = (ContinuousClock.now - start).seconds
+        summary.reusedStepSolver = stepSolver.symbolicAnalyses > 0
         summary.optimizer = try LevenbergMarquardt(options: options.optimizer).minimize(
             &problem, plan: options.plan, stepSolver: &stepSolver)
+        summary.reusedSymbolicAnalysis = summary.reusedStepSolver && summary.optimizer.symbolicAnalyses == 0
         for (index, keyframe) in window.enumerated() {
             estimates[keyframe.id] = problem.se3(index)!
         }

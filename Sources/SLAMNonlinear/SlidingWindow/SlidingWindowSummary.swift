@@ -24,6 +24,14 @@ public struct SlidingWindowSummary: Sendable, Codable, Equatable {
     public var removedKeyframe: Int?
     /// The optimizer's summary of the window solve.
     public var optimizer = Summary()
+    /// Whether the step solver kept from earlier windows solved this one (true once it has
+    /// analyzed an earlier window): its workspaces — the reduced camera matrix and point inverses of the
+    /// Schur solver, CG's vectors — are reused wherever their sizes still match.
+    public var reusedStepSolver = false
+    /// Whether the previous window's symbolic analysis (the observation layout) was reused:
+    /// only possible when the structure did not change, so false whenever a keyframe or a
+    /// landmark entered or left the window, as it does with every new keyframe.
+    public var reusedSymbolicAnalysis = false
     /// Seconds to update the window, triangulate and build the problem.
     public var setupSeconds = 0.0
     /// Seconds of the window solve (the optimizer's total).

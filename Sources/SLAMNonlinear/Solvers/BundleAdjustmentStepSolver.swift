@@ -45,11 +45,13 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     private var columnOfVariable: [Int] = []
     /// Tangent dimension of each free variable.
     private var variableSizes: [Int] = []
-    /// Tangent dimension of each free variable.    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
+    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
     private var cameraBlockOfFactor: [Int] = []
     private var pointBlockOfFactor: [Int] = []
     private var diagonal: [Double] = []
     private var gradient: [Double] = []
+    /// False after a linearization whose fp16 residuals or Jacobians overflowed.
+    private var linearizationIsFinite = true
     private var schur = DenseSchur()
     private var cgnr = CGNR()
     private var cholmod: Cholmod?
@@ -75,31 +77,53 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         guard var s = system else { throw LinearSolverError.patternChanged }
         system = nil
         defer { system = s }
+        // CGNR still holds the previous linearization's arrays: release them so the copy
+        // below writes in place.
+        cgnr.discardPrepared()
         let c = s.cameraSize
-        for f in 0..<structure.factorCount {
-            let r = structure.residualOffsets[f]
-            s.residuals[2 * f] = lin.residuals[r]
-            s.residuals[2 * f + 1] = lin.residuals[r + 1]
-            if cameraBlockOfFactor[f] >= 0 {
-                let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
-                for k in 0..<(2 * c) { s.cameraBlocks[2 * c * f + k] = lin.jacobians[o + k] }
-            }
-            if pointBlockOfFactor[f] >= 0 {
-                let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
-                for k in 0..<6 { s.pointBlocks[6 * f + k] = lin.jacobians[o + k] }
+        lin.residuals.withUnsafeBufferPointer { residuals in
+            lin.jacobians.withUnsafeBufferPointer { jacobians in
+                s.residuals.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount {
+                        let r = structure.residualOffsets[f]
+                        out[2 * f] = residuals[r]
+                        out[2 * f + 1] = residuals[r + 1]
+                    }
+                }
+                s.cameraBlocks.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount where cameraBlockOfFactor[f] >= 0 {
+                        let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
+                        for k in 0..<(2 * c) { out[2 * c * f + k] = jacobians[o + k] }
+                    }
+                }
+                s.pointBlocks.withUnsafeMutableBufferPointer { out in
+                    for f in 0..<structure.factorCount where pointBlockOfFactor[f] >= 0 {
+                        let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
+                        for k in 0..<6 { out[6 * f + k] = jacobians[o + k] }
+                    }
+                }
             }
         }
         gradient = s.gradient()
         diagonal = s.hessianDiagonal()
+        let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
+        linearizationIsFinite = nonFinite == 0
+        if nonFinite > 0 {
+            guard plan.residual == .fp16 else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian or residual") }
+            // Residuals evaluated in fp16 overflowed (the naive plan's failure mode): reported
+            // as fp16 overflows, and every step of this linearization fails, so LM escalates
+            // (adaptive) or stops at its last accepted state.
+            return LinearizationResult(gradientMaxNorm: .infinity, halfOverflows: nonFinite)
+        }
         let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
-        guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
         var result = LinearizationResult(gradientMaxNorm: maxNorm)
         if method(for: plan) == .cgnr {
             // Equilibration, the cast of Ĵ and the preconditioner blocks do not depend on λ:
             // once per linearization, whatever number of dampings LM tries.
             cgnr.options = options.cgnr
             cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
-            let conversion = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+            let conversion = try cgnr.prepare(
+                s, productPrecision: plan.matrixVector, gradient: gradient, diagonal: diagonal)
             result.halfOverflows = conversion.overflowCount
             result.halfUnderflows = conversion.flushedCount
         }
@@ -109,12 +133,13 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
     public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let s = system else { throw LinearSolverError.patternChanged }
+        guard linearizationIsFinite else { throw LinearSolverError.nonFinite("fp16 linearization overflowed") }
         let damping = damping.shift(diagonal: diagonal)
         var result: StepResult
         var delta: [Double]
         switch method(for: plan) {
         case .denseSchur:
-            delta = try schur.solve(s, damping: damping)
+            delta = try schur.solve(s, gradient: gradient, damping: damping)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cholmod:
             let normal = try s.normalMatrix()
@@ -128,7 +153,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             if !cgnr.isPrepared(for: plan.matrixVector) {
                 cgnr.options = options.cgnr
                 cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
-                _ = try cgnr.prepare(s, productPrecision: plan.matrixVector)
+                _ = try cgnr.prepare(s, productPrecision: plan.matrixVector, gradient: gradient, diagonal: diagonal)
             }
             let (d, report) = try cgnr.solvePrepared(damping: damping)
             delta = d
@@ -161,13 +186,23 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         let c = s.cameraSize, p = BundleAdjustmentSystem.pointSize, m = s.residualSize
         let pointOffset = s.cameraCount * c
         var jd = 0.0
-        for k in 0..<s.observationCount {
-            let camera = Int(s.cameraIndex[k]), point = Int(s.pointIndex[k])
-            for row in 0..<m {
-                var sum = 0.0
-                if camera >= 0 { for j in 0..<c { sum += s.cameraBlocks[(k * m + row) * c + j] * delta[camera * c + j] } }
-                if point >= 0 { for j in 0..<p { sum += s.pointBlocks[(k * m + row) * p + j] * delta[pointOffset + point * p + j] } }
-                jd += sum * sum
+        s.cameraBlocks.withUnsafeBufferPointer { cb in
+            s.pointBlocks.withUnsafeBufferPointer { pb in
+                s.cameraIndex.withUnsafeBufferPointer { cameras in
+                    s.pointIndex.withUnsafeBufferPointer { points in
+                        delta.withUnsafeBufferPointer { d in
+                            for k in 0..<s.observationCount {
+                                let camera = Int(cameras[k]), point = Int(points[k])
+                                for row in 0..<m {
+                                    var sum = 0.0
+                                    if camera >= 0 { for j in 0..<c { sum += cb[(k * m + row) * c + j] * d[camera * c + j] } }
+                                    if point >= 0 { for j in 0..<p { sum += pb[(k * m + row) * p + j] * d[pointOffset + point * p + j] } }
+                                    jd += sum * sum
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         var gd = 0.0

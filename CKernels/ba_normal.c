@@ -1,0 +1,217 @@
+/* Bundle-adjustment CGNR kernels (fp32 vectors): the block-Jacobi preconditioner product and
+ * the normal-equation product g = Jᵀ (J x) in one pass over J stored in pose panels. */
+#include <immintrin.h>
+#include "ck_internal.h"
+
+#define CK_IDENTITY(v) (v)
+#define CK_HALF(v) ((float)(v))
+
+/* z = blockdiag(M) r for the BA block-Jacobi preconditioner: ncams c×c blocks, then npoints
+ * 3×3 blocks, each row-major fp32. */
+static inline __attribute__((always_inline)) void ck_bdiag_body(
+    const int32_t c, int32_t ncams, int32_t npoints, const float *restrict inv,
+    const float *restrict r, float *restrict z) {
+    for (int32_t i = 0; i < ncams; i++) {
+        const float *restrict block = inv + (int64_t)i * c * c;
+        const float *restrict ri = r + (int64_t)i * c;
+        float *restrict zi = z + (int64_t)i * c;
+        for (int32_t row = 0; row < c; row++) {
+            float sum = 0;
+            for (int32_t j = 0; j < c; j++) sum += block[row * c + j] * ri[j];
+            zi[row] = sum;
+        }
+    }
+    const float *restrict points = inv + (int64_t)ncams * c * c;
+    const float *restrict rp = r + (int64_t)ncams * c;
+    float *restrict zp = z + (int64_t)ncams * c;
+    for (int32_t i = 0; i < npoints; i++) {
+        const float *restrict block = points + (int64_t)i * 9;
+        const float r0 = rp[3 * i], r1 = rp[3 * i + 1], r2 = rp[3 * i + 2];
+        zp[3 * i] = block[0] * r0 + block[1] * r1 + block[2] * r2;
+        zp[3 * i + 1] = block[3] * r0 + block[4] * r1 + block[5] * r2;
+        zp[3 * i + 2] = block[6] * r0 + block[7] * r1 + block[8] * r2;
+    }
+}
+
+static void ck_bdiag_scalar(int32_t c, int32_t ncams, int32_t npoints, const float *restrict inv,
+                            const float *restrict r, float *restrict z) {
+    if (c == 6) ck_bdiag_body(6, ncams, npoints, inv, r, z);
+    else ck_bdiag_body(c, ncams, npoints, inv, r, z);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma,f16c"))) static void ck_bdiag_avx2(
+    int32_t c, int32_t ncams, int32_t npoints, const float *restrict inv, const float *restrict r,
+    float *restrict z) {
+    if (c == 6) ck_bdiag_body(6, ncams, npoints, inv, r, z);
+    else ck_bdiag_body(c, ncams, npoints, inv, r, z);
+}
+#endif
+
+int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,
+                            const float *restrict inv, const float *restrict r, float *restrict z) {
+    ck_path p;
+    const int status = ck_resolve_path(path, &p);
+    if (status != CK_OK) return status;
+#if defined(__x86_64__) || defined(__i386__)
+    if (p != CK_PATH_SCALAR) {
+        ck_bdiag_avx2(c, ncams, npoints, inv, r, z);
+        return CK_OK;
+    }
+#endif
+    ck_bdiag_scalar(c, ncams, npoints, inv, r, z);
+    return CK_OK;
+}
+
+/* ------------------------------------------------------------------ pose panels */
+
+#define CK_PANEL_SCALAR(NAME, VAL, CVT)                                                       \
+    static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
+                     const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
+                     const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
+                     float *restrict gp, float *restrict gl) {                                \
+        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
+        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        for (int32_t q = 0; q < npanels; q++) {                                               \
+            const VAL *restrict a = b + (int64_t)q * 144;                                     \
+            const float *restrict p = xp + (int64_t)panel_pose[q] * 6;                        \
+            float *restrict gpq = gp + (int64_t)panel_pose[q] * 6;                            \
+            for (int lane = 0; lane < 8; lane++) {                                            \
+                const int64_t l = (int64_t)panel_lm[8 * q + lane] * 4;                        \
+                float r0 = 0, r1 = 0;                                                         \
+                for (int c = 0; c < 9; c++) {                                                 \
+                    const float x = c < 6 ? p[c] : xl[l + c - 6];                             \
+                    r0 += CVT(a[c * 8 + lane]) * x;                                           \
+                    r1 += CVT(a[(9 + c) * 8 + lane]) * x;                                     \
+                }                                                                             \
+                for (int c = 0; c < 9; c++) {                                                 \
+                    const float v = CVT(a[c * 8 + lane]) * r0 + CVT(a[(9 + c) * 8 + lane]) * r1; \
+                    if (c < 6) gpq[c] += v;                                                   \
+                    else gl[l + c - 6] += v;                                                  \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    }
+
+CK_PANEL_SCALAR(ck_ba_panel_f32_scalar, float, CK_IDENTITY)
+CK_PANEL_SCALAR(ck_ba_panel_f16_scalar, _Float16, CK_HALF)
+
+#if defined(__x86_64__) || defined(__i386__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+
+#define CK_F32_LOAD8(p) _mm256_loadu_ps(p)
+#define CK_F16_LOAD8(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
+
+/* Adds the six lane sums of acc[0..5] to g[0..5]. */
+static inline void ck_panel_flush(float *restrict g, const __m256 *acc) {
+    const __m256 h01 = _mm256_hadd_ps(acc[0], acc[1]), h23 = _mm256_hadd_ps(acc[2], acc[3]);
+    const __m256 h45 = _mm256_hadd_ps(acc[4], acc[5]);
+    const __m256 q0 = _mm256_hadd_ps(h01, h23); /* [s0 s1 s2 s3 | s0' s1' s2' s3'] halves */
+    const __m256 q1 = _mm256_hadd_ps(h45, h45); /* [s4 s5 s4 s5 | s4' s5' ...] */
+    const __m128 lo = _mm_add_ps(_mm256_castps256_ps128(q0), _mm256_extractf128_ps(q0, 1));
+    const __m128 hi = _mm_add_ps(_mm256_castps256_ps128(q1), _mm256_extractf128_ps(q1, 1));
+    _mm_storeu_ps(g, _mm_add_ps(_mm_loadu_ps(g), lo));
+    _mm_store_sd((double *)(g + 4),
+                 _mm_castps_pd(_mm_add_ps(_mm_castpd_ps(_mm_load_sd((const double *)(g + 4))), hi)));
+}
+
+/* Per panel: the three landmark coordinates of its eight observations gathered by a 4×8
+ * transpose of the (stride-4) landmark vectors, r0 and r1 of all eight observations by 18
+ * lane-wise multiply-adds, the pose part summed lane-wise in six registers until the pose
+ * changes, the landmark part transposed back and added to the eight landmarks. */
+#define CK_PANEL_AVX2(NAME, VAL, LOAD8)                                                       \
+    static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
+                     const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
+                     const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
+                     float *restrict gp, float *restrict gl) {                                \
+        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
+        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        __m256 acc[6];                                                                        \
+        for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                             \
+        int32_t current = npanels > 0 ? panel_pose[0] : 0;                                    \
+        for (int32_t q = 0; q < npanels; q++) {                                               \
+            if (panel_pose[q] != current) {                                                   \
+                ck_panel_flush(gp + (int64_t)current * 6, acc);                               \
+                for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                     \
+                current = panel_pose[q];                                                      \
+            }                                                                                 \
+            const VAL *restrict a = b + (int64_t)q * 144;                                     \
+            const int32_t *restrict lm = panel_lm + (int64_t)q * 8;                           \
+            const float *restrict p = xp + (int64_t)current * 6;                              \
+            const __m256 w0 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[0] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[4] * 4), 1);                                    \
+            const __m256 w1 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[1] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[5] * 4), 1);                                    \
+            const __m256 w2 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[2] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[6] * 4), 1);                                    \
+            const __m256 w3 = _mm256_insertf128_ps(                                           \
+                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[3] * 4)),                \
+                _mm_loadu_ps(xl + (int64_t)lm[7] * 4), 1);                                    \
+            const __m256 t0 = _mm256_unpacklo_ps(w0, w1), t1 = _mm256_unpackhi_ps(w0, w1);    \
+            const __m256 t2 = _mm256_unpacklo_ps(w2, w3), t3 = _mm256_unpackhi_ps(w2, w3);    \
+            __m256 x[9];                                                                      \
+            for (int c = 0; c < 6; c++) x[c] = _mm256_broadcast_ss(p + c);                    \
+            x[6] = _mm256_shuffle_ps(t0, t2, 0x44);                                           \
+            x[7] = _mm256_shuffle_ps(t0, t2, 0xEE);                                           \
+            x[8] = _mm256_shuffle_ps(t1, t3, 0x44);                                           \
+            __m256 row0[9], row1[9];                                                          \
+            for (int c = 0; c < 9; c++) {                                                     \
+                row0[c] = LOAD8(a + c * 8);                                                   \
+                row1[c] = LOAD8(a + (9 + c) * 8);                                             \
+            }                                                                                 \
+            __m256 r0 = _mm256_mul_ps(row0[0], x[0]), r1 = _mm256_mul_ps(row1[0], x[0]);      \
+            for (int c = 1; c < 9; c++) {                                                     \
+                r0 = _mm256_fmadd_ps(row0[c], x[c], r0);                                      \
+                r1 = _mm256_fmadd_ps(row1[c], x[c], r1);                                      \
+            }                                                                                 \
+            for (int c = 0; c < 6; c++)                                                       \
+                acc[c] = _mm256_fmadd_ps(row1[c], r1, _mm256_fmadd_ps(row0[c], r0, acc[c]));  \
+            const __m256 g0 = _mm256_fmadd_ps(row1[6], r1, _mm256_mul_ps(row0[6], r0));       \
+            const __m256 g1 = _mm256_fmadd_ps(row1[7], r1, _mm256_mul_ps(row0[7], r0));       \
+            const __m256 g2 = _mm256_fmadd_ps(row1[8], r1, _mm256_mul_ps(row0[8], r0));       \
+            const __m256 zero = _mm256_setzero_ps();                                          \
+            const __m256 s0 = _mm256_unpacklo_ps(g0, g1), s1 = _mm256_unpackhi_ps(g0, g1);    \
+            const __m256 s2 = _mm256_unpacklo_ps(g2, zero), s3 = _mm256_unpackhi_ps(g2, zero); \
+            const __m256 u[4] = {_mm256_shuffle_ps(s0, s2, 0x44), _mm256_shuffle_ps(s0, s2, 0xEE), \
+                                 _mm256_shuffle_ps(s1, s3, 0x44), _mm256_shuffle_ps(s1, s3, 0xEE)}; \
+            for (int j = 0; j < 4; j++) {                                                     \
+                float *restrict lo = gl + (int64_t)lm[j] * 4;                                 \
+                _mm_storeu_ps(lo, _mm_add_ps(_mm_loadu_ps(lo), _mm256_castps256_ps128(u[j]))); \
+                float *restrict hi = gl + (int64_t)lm[j + 4] * 4;                             \
+                _mm_storeu_ps(hi, _mm_add_ps(_mm_loadu_ps(hi), _mm256_extractf128_ps(u[j], 1))); \
+            }                                                                                 \
+        }                                                                                     \
+        if (npanels > 0) ck_panel_flush(gp + (int64_t)current * 6, acc);                      \
+    }
+
+CK_PANEL_AVX2(ck_ba_panel_f32_avx2, float, CK_F32_LOAD8)
+CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
+
+#pragma clang attribute pop
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_PANEL_PICK(S, ARGS)                                                                \
+    if (p == CK_PATH_SCALAR) ck_ba_panel_##S##_scalar ARGS;                                   \
+    else ck_ba_panel_##S##_avx2 ARGS;
+#else
+#define CK_PANEL_PICK(S, ARGS) ck_ba_panel_##S##_scalar ARGS;
+#endif
+
+#define CK_PANEL_DISPATCH(S, VAL)                                                             \
+    int ck_ba_panel_jtjx_##S(ck_path path, int32_t npanels, int32_t nposes, int32_t nlms,    \
+                             const int32_t *restrict panel_pose,                              \
+                             const int32_t *restrict panel_lm, const VAL *restrict blocks,    \
+                             const float *restrict xp, const float *restrict xl,              \
+                             float *restrict gp, float *restrict gl) {                        \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        CK_PANEL_PICK(S, (npanels, nposes, nlms, panel_pose, panel_lm, blocks, xp, xl, gp, gl)) \
+        return CK_OK;                                                                         \
+    }
+CK_PANEL_DISPATCH(f32, float)
+CK_PANEL_DISPATCH(f16, _Float16)

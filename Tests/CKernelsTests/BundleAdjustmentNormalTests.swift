@@ -1,0 +1,217 @@
+import CKernels
+import Testing
+import SLAMSparse
+
+/// The bundle-adjustment normal-equation kernels: the pose-panel Jᵀ J x product and the dense
+/// Schur complement of the points, on every supported path, against fp64 references.
+@Suite struct BundleAdjustmentNormalTests {
+    /// J in pose panels: observations grouped by pose, eight lanes per panel, the last panel
+    /// of each pose padded with zero lanes on landmark slot `landmarks` (the extra slot).
+    private struct Panels {
+        var poses: [Int32] = []
+        var landmarks: [Int32] = []
+        var blocks: [Double] = []
+    }
+
+    private func panels(_ j: BAJacobian<Double>) -> Panels {
+        var out = Panels()
+        for pose in 0..<j.poseCount {
+            let observations = j.poseIndices.indices.filter { Int(j.poseIndices[$0]) == pose }
+            for first in stride(from: 0, to: observations.count, by: 8) {
+                out.poses.append(Int32(pose))
+                var lanes = [Int32](repeating: Int32(j.landmarkCount), count: 8)
+                var block = [Double](repeating: 0, count: 144)
+                for lane in 0..<min(8, observations.count - first) {
+                    let k = observations[first + lane]
+                    lanes[lane] = j.landmarkIndices[k]
+                    for v in 0..<18 { block[v * 8 + lane] = j.blocks[18 * k + v] }
+                }
+                out.landmarks += lanes
+                out.blocks += block
+            }
+        }
+        return out
+    }
+
+    /// Checks g ≈ Jᵀ (J x) with J the stored (already rounded) values in fp64. Each g_i sums
+    /// `length` terms a·r, each r_k 9 products: γ(9 + length + 2, u_fp32) times
+    /// |J|ᵀ (|J| |x|) bounds the fp32 arithmetic (zero lanes add exact zeros).
+    private func check<S: SparseScalar>(
+        _ j: BAJacobian<Double>, as _: S.Type, path: KernelPath,
+        product: (Panels, [S], [Float], [Float], inout [Float], inout [Float]) -> Int32
+    ) throws {
+        let layout = panels(j)
+        let stored = try PrecisionConversion.convert(layout.blocks, to: S.self).values
+        let values = try j.converted(to: S.self).jacobian.blocks.map { Double($0) }
+        let x = randomVector(j.columnCount, as: Float.self, seed: 41)
+        let xp = Array(x[0..<(6 * j.poseCount)])
+        var xl = [Float](repeating: .nan, count: 4 * (j.landmarkCount + 1))
+        for l in 0..<j.landmarkCount { for c in 0..<3 { xl[4 * l + c] = x[6 * j.poseCount + 3 * l + c] } }
+        for c in 0..<4 { xl[4 * j.landmarkCount + c] = 0 }
+        var gp = [Float](repeating: .nan, count: 6 * j.poseCount)
+        var gl = [Float](repeating: .nan, count: 4 * (j.landmarkCount + 1))
+        #expect(product(layout, stored, xp, xl, &gp, &gl) == 0)
+        var exact = [Double](repeating: 0, count: j.columnCount), magnitude = exact
+        var length = [Int](repeating: 0, count: j.columnCount)
+        for k in 0..<j.observationCount {
+            let columns = (0..<6).map { 6 * Int(j.poseIndices[k]) + $0 }
+                + (0..<3).map { 6 * j.poseCount + 3 * Int(j.landmarkIndices[k]) + $0 }
+            for row in 0..<2 {
+                let a = (0..<9).map { values[18 * k + 9 * row + $0] }
+                var r = 0.0, rAbs = 0.0
+                for (c, column) in columns.enumerated() {
+                    r += a[c] * Double(x[column])
+                    rAbs += abs(a[c] * Double(x[column]))
+                }
+                for (c, column) in columns.enumerated() {
+                    exact[column] += a[c] * r
+                    magnitude[column] += abs(a[c]) * rAbs
+                    length[column] += 1
+                }
+            }
+        }
+        var got = wide(gp)
+        for l in 0..<j.landmarkCount { got += (0..<3).map { Double(gl[4 * l + $0]) } }
+        for i in got.indices {
+            let bound = gamma(9 + length[i] + 2, Precision.fp32.unitRoundoff) * magnitude[i]
+            #expect(abs(got[i] - exact[i]) <= bound, "column \(i) on \(path): \(got[i]) vs \(exact[i])")
+        }
+        #expect(gl[(4 * j.landmarkCount)..<(4 * j.landmarkCount + 3)].allSatisfy { $0 == 0 })
+    }
+
+    @Test(arguments: supportedPaths)
+    func panelNormalProductMatchesFp64(path: KernelPath) throws {
+        let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 5)
+        let p = ck_path(rawValue: path.rawValue)
+        let poses = Int32(j.poseCount), landmarks = Int32(j.landmarkCount + 1)
+        try check(j, as: Float.self, path: path) { layout, blocks, xp, xl, gp, gl in
+            ck_ba_panel_jtjx_f32(
+                p, Int32(layout.poses.count), poses, landmarks, layout.poses, layout.landmarks, blocks, xp, xl, &gp, &gl)
+        }
+        try check(j, as: Float16.self, path: path) { layout, blocks, xp, xl, gp, gl in
+            ck_ba_panel_jtjx_f16(
+                p, Int32(layout.poses.count), poses, landmarks, layout.poses, layout.landmarks, blocks, xp, xl, &gp, &gl)
+        }
+    }
+
+    /// S = Hcc + Dc − Σ Hcp Hpp⁻¹ Hpc and rhs = −g_c + Σ Hcp Hpp⁻¹ g_p against a plain fp64
+    /// evaluation, observations of a fixed camera (index −1) included. Both sides round
+    /// every 3×3 inverse with relative error ≲ κ(Hpp) u and sum at most q² coupling terms
+    /// per entry (q observations of a point): the bound is γ(q² + 12, u) κ_max times the
+    /// entries' magnitudes.
+    @Test(arguments: supportedPaths)
+    func schurComplementMatchesFp64(path: KernelPath) throws {
+        var rng = SplitMix(seed: 17)
+        let c = 6, m = 2, cameras = 5, points = 12
+        var cam: [Int32] = [], pointOf: [Int32] = []
+        for point in 0..<points {
+            for camera in -1..<cameras where Double.random(in: 0..<1, using: &rng) < 0.6 {
+                cam.append(Int32(camera))
+                pointOf.append(Int32(point))
+            }
+        }
+        let nobs = cam.count, n = c * cameras
+        let cb = (0..<(nobs * m * c)).map { _ in rng.uniform() }
+        let pb = (0..<(nobs * m * 3)).map { _ in rng.uniform() }
+        let damping = (0..<(n + 3 * points)).map { _ in 0.5 + abs(rng.uniform()) }
+        let g = (0..<(n + 3 * points)).map { _ in rng.uniform() }
+        var start = [Int32](repeating: 0, count: points + 1), byPoint: [Int32] = []
+        for point in 0..<points {
+            for k in 0..<nobs where Int(pointOf[k]) == point { byPoint.append(Int32(k)) }
+            start[point + 1] = Int32(byPoint.count)
+        }
+        let q = (0..<points).map { Int(start[$0 + 1] - start[$0]) }.max()!
+
+        // Reference: H's blocks in fp64, Hpp inverted by Gauss-Jordan.
+        var sRef = [Double](repeating: 0, count: n * n), sMag = sRef
+        var rhsRef = (0..<n).map { -g[$0] }
+        for k in 0..<nobs where cam[k] >= 0 {
+            let o = Int(cam[k]) * c
+            for i in 0..<c { for j in 0..<c { for row in 0..<m {
+                let v = cb[(k * m + row) * c + i] * cb[(k * m + row) * c + j]
+                sRef[(o + j) * n + o + i] += v
+                sMag[(o + j) * n + o + i] += abs(v)
+            } } }
+        }
+        for i in 0..<n { sRef[i * n + i] += damping[i]; sMag[i * n + i] += damping[i] }
+        var kappa = 1.0
+        for point in 0..<points {
+            let observations = (Int(start[point])..<Int(start[point + 1])).map { Int(byPoint[$0]) }
+            var h = [[Double]](repeating: [0, 0, 0], count: 3)
+            for k in observations { for a in 0..<3 { for b in 0..<3 { for row in 0..<m {
+                h[a][b] += pb[(k * m + row) * 3 + a] * pb[(k * m + row) * 3 + b]
+            } } } }
+            for a in 0..<3 { h[a][a] += damping[n + 3 * point + a] }
+            let inverse = invert3(h)
+            let norm1 = { (x: [[Double]]) in (0..<3).map { j in (0..<3).map { abs(x[$0][j]) }.reduce(0, +) }.max()! }
+            kappa = max(kappa, norm1(h) * norm1(inverse))
+            let coupling = observations.map { k in
+                (0..<c).map { i in (0..<3).map { b in (0..<m).map { cb[(k * m + $0) * c + i] * pb[(k * m + $0) * 3 + b] }.reduce(0, +) } }
+            }
+            for (x, k) in observations.enumerated() where cam[k] >= 0 {
+                let w = (0..<c).map { i in (0..<3).map { b in (0..<3).map { coupling[x][i][$0] * inverse[$0][b] }.reduce(0, +) } }
+                let wAbs = (0..<c).map { i in (0..<3).map { b in (0..<3).map { abs(coupling[x][i][$0] * inverse[$0][b]) }.reduce(0, +) } }
+                for i in 0..<c { rhsRef[Int(cam[k]) * c + i] += (0..<3).map { w[i][$0] * g[n + 3 * point + $0] }.reduce(0, +) }
+                for (y, l) in observations.enumerated() where cam[l] >= 0 && cam[l] <= cam[k] {
+                    for i in 0..<c { for j in 0..<c {
+                        let index = (Int(cam[l]) * c + j) * n + Int(cam[k]) * c + i
+                        sRef[index] -= (0..<3).map { w[i][$0] * coupling[y][j][$0] }.reduce(0, +)
+                        sMag[index] += (0..<3).map { wAbs[i][$0] * abs(coupling[y][j][$0]) }.reduce(0, +)
+                    } }
+                }
+            }
+        }
+
+        var s = [Double](repeating: .nan, count: n * n), rhs = [Double](repeating: .nan, count: n)
+        var pinv = [Double](repeating: 0, count: 9 * points), work = [Double](repeating: 0, count: 6 * c * q)
+        var columns = [Int32](repeating: 0, count: q)
+        var failed: Int32 = -1
+        let status = ck_ba_schur_f64(
+            ck_path(rawValue: path.rawValue), Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, start,
+            byPoint, cb, pb, damping, g, &s, &rhs, &pinv, &work, &columns, &failed)
+        #expect(status == 0)
+        let bound = gamma(q * q + 12, Precision.fp64.unitRoundoff) * kappa
+        for a in 0..<cameras { for b in 0...a { for i in 0..<c { for j in 0..<c {
+            let index = (b * c + j) * n + a * c + i
+            #expect(abs(s[index] - sRef[index]) <= bound * sMag[index], "S[\(a * c + i), \(b * c + j)] on \(path)")
+        } } } }
+        let rhsScale = rhsRef.map(abs).max()! + g.map(abs).max()!
+        for i in 0..<n { #expect(abs(rhs[i] - rhsRef[i]) <= bound * Double(q) * rhsScale, "rhs[\(i)] on \(path)") }
+    }
+
+    @Test(arguments: supportedPaths)
+    func schurReportsTheFirstSingularPointBlock(path: KernelPath) throws {
+        // One camera, two points; the second point's block is zero and undamped.
+        let cam: [Int32] = [0, 0], start: [Int32] = [0, 1, 2], byPoint: [Int32] = [0, 1]
+        var cb = [Double](repeating: 0.5, count: 24), pb = [Double](repeating: 0, count: 12)
+        for k in 0..<6 { pb[k] = Double(k % 4) + 1 }
+        cb[0] = 1
+        let damping = [Double](repeating: 1, count: 6) + [1, 1, 1, 0, 0, 0]
+        let g = [Double](repeating: 0, count: 12)
+        var s = [Double](repeating: 0, count: 36), rhs = [Double](repeating: 0, count: 6)
+        var pinv = [Double](repeating: 0, count: 18), work = [Double](repeating: 0, count: 36)
+        var columns = [Int32](repeating: 0, count: 1)
+        var failed: Int32 = -1
+        let status = ck_ba_schur_f64(
+            ck_path(rawValue: path.rawValue), 6, 2, 1, 2, 2, cam, start, byPoint, cb, pb, damping, g, &s, &rhs, &pinv,
+            &work, &columns, &failed)
+        #expect(status == Int32(CK_ERR_BREAKDOWN.rawValue))
+        #expect(failed == 1)
+    }
+}
+
+/// Inverse of a nonsingular 3×3 matrix by Gauss-Jordan with partial pivoting.
+private func invert3(_ a: [[Double]]) -> [[Double]] {
+    var m = a.enumerated().map { i, row in row + (0..<3).map { $0 == i ? 1.0 : 0.0 } }
+    for column in 0..<3 {
+        let pivot = (column..<3).max { abs(m[$0][column]) < abs(m[$1][column]) }!
+        m.swapAt(column, pivot)
+        let d = m[column][column]
+        m[column] = m[column].map { $0 / d }
+        for row in 0..<3 where row != column {
+            let f = m[row][column]
+            m[row] = zip(m[row], m[column]).map { $0 - f * $1 }
+        }
+    }
+    return m.map { Array($0[3...]) }
+}
