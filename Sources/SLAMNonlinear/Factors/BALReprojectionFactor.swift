@@ -37,7 +37,6 @@ public struct BALReprojectionFactor: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: BALReprojectionFactor, b: BALReprojectionFactor) -> Bool {
         a.camera == b.camera && a.point == b.point && a.measurement == b.measurement
             && a.information == b.information && a.kernel == b.kernel

@@ -45,7 +45,6 @@ public struct ReprojectionFactor: Sendable, Equatable {
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
-
     public static func == (a: ReprojectionFactor, b: ReprojectionFactor) -> Bool {
         a.pose == b.pose && a.point == b.point && a.measurement == b.measurement
             && a.calibration == b.calibration && a.information == b.information && a.kernel == b.kernel
