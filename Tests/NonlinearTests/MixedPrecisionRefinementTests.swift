@@ -86,4 +86,27 @@ import Testing
         #expect(decreaseGap <= 100 * forcing * forcing + 1e-12, "model decrease gap \(decreaseGap)")
         #expect(errorNorm <= 1e3 * forcing * directNorm, "relative step error \(errorNorm / directNorm)")
     }
+
+    /// The adaptive refresh refactors the preconditioner after a solve that did not converge;
+    /// after a converged one the factor is kept.
+    @Test func adaptiveRefreshRefactorsAfterAnUnconvergedSolve() throws {
+        var problem = try Self.corridor(poses: 300, offset: 0, seed: 13)
+        let plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
+        var options = PoseGraphStepSolver.Options()
+        options.conjugateGradient.maxIterations = 2
+        var solver = PoseGraphStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let damping = Damping(lambda: 1e-6, kind: .levenberg)
+        let first = try solver.solve(damping: damping, plan: plan)
+        #expect(first.factoredPreconditioner)
+        #expect(first.termination == "maxIterations")
+        let second = try solver.solve(damping: damping, plan: plan)
+        #expect(second.factoredPreconditioner)
+
+        solver.options.conjugateGradient.maxIterations = 1000
+        let converged = try solver.solve(damping: damping, plan: plan)
+        #expect(converged.termination == "converged")
+        let kept = try solver.solve(damping: damping, plan: plan)
+        #expect(!kept.factoredPreconditioner)
+    }
 }
