@@ -308,7 +308,9 @@ public struct PoseGraphStepSolver: StepSolver {
             let correctionRHS = residual.map { Float($0 / magnitude) }
             var cgOptions = options.conjugateGradient
             cgOptions.energyTolerance = forcing * forcing
-            cgOptions.stagnationTest = .energy
+            // A switching plan escalates precision when CG stalls, so it keeps the quick
+            // residual-norm stagnation test and no refinement; fixed plans refine instead.
+            cgOptions.stagnationTest = plan.switching ? .residualNorm : .energy
             conjugateGradient.options = cgOptions
             let report: ConjugateGradient.Report
             // Each factor is moved out while CG runs so its workspace is mutated in place.
@@ -358,7 +360,7 @@ public struct PoseGraphStepSolver: StepSolver {
                 energyConverged = true
                 break
             }
-            if refinements > options.maxRefinements { break }
+            if plan.switching || refinements > options.maxRefinements { break }
         }
         if refresh { iterationsAfterRefresh = iterations }
         lastIterations = iterations
