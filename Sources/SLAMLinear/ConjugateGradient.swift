@@ -4,6 +4,13 @@
 /// Rounding makes the recursively updated residual drift from the true one, so every
 /// ``Options/residualReplacementInterval`` iterations the true residual b − A x is recomputed.
 /// Workspace is allocated once per dimension and reused across solves.
+///
+/// Besides the residual norm, CG tracks the decrease of its quadratic q(x) = ½ xᵀA x − bᵀx:
+/// iteration i lowers q by ½ αᵢ rᵢᵀzᵢ, and the decrease of the next d iterations estimates the
+/// remaining energy-norm error ½‖x* − xₖ‖²_A (Hestenes-Stiefel; Strakoš and Tichý, 2002). On an
+/// ill-conditioned system the residual norm can stall or grow for hundreds of iterations while
+/// q still falls steadily, so the energy is the sound measure of both convergence
+/// (``Options/energyTolerance``) and stagnation (``StagnationTest/energy``).
 public struct ConjugateGradient: Sendable {
     /// When to stop.
     public struct Options: Sendable, Equatable, Codable {
@@ -16,9 +23,26 @@ public struct ConjugateGradient: Sendable {
         /// Stop as stagnated when the best residual has not improved for this many iterations.
         /// Default 50.
         public var stagnationWindow: Int = 50
+        /// What stagnation means. Default ``StagnationTest/residualNorm``.
+        public var stagnationTest = StagnationTest.residualNorm
+        /// Also stop as converged when the decrease of q over the last ``energyDelay``
+        /// iterations is at most this fraction of the total decrease so far (the estimated
+        /// relative energy-norm error squared). Default 0: off.
+        public var energyTolerance: Double = 0
+        /// Delay d of the energy-error estimate. Default 10.
+        public var energyDelay: Int = 10
 
         /// Creates options with the documented defaults.
         public init() {}
+    }
+
+    /// When an iteration counts as stagnated.
+    public enum StagnationTest: String, Sendable, Codable, Equatable {
+        /// The best residual norm has not improved for ``Options/stagnationWindow`` iterations.
+        case residualNorm
+        /// The decrease of q over the last ``Options/stagnationWindow`` iterations is within
+        /// fp32 rounding of q itself: the iterates no longer improve in the energy norm.
+        case energy
     }
 
     /// Why the iteration stopped.
@@ -43,6 +67,8 @@ public struct ConjugateGradient: Sendable {
         public var relativeResidual = 0.0
         /// Number of true-residual recomputations.
         public var residualReplacements = 0
+        /// q(0) − q(x) = Σ ½ αᵢ rᵢᵀzᵢ: the decrease of the quadratic achieved by x.
+        public var energyDecrease = 0.0
         /// Why it stopped.
         public var termination = Termination.converged
     }
@@ -86,6 +112,9 @@ public struct ConjugateGradient: Sendable {
         var residualNorm = normB
         var bestNorm = normB
         var bestIteration = 0
+        // Per-iteration decreases of q, kept for the longer of the two windows.
+        let history = max(options.energyDelay, options.stagnationWindow, 1)
+        var decreases = [Double](repeating: 0, count: history)
         report.termination = .maxIterations
         while report.iterations < options.maxIterations {
             if residualNorm <= target {
@@ -119,12 +148,31 @@ public struct ConjugateGradient: Sendable {
                 report.termination = .nonFinite
                 break
             }
+            let decrease = 0.5 * Double(alpha) * Double(rz)
+            decreases[report.iterations % history] = decrease
+            report.energyDecrease += decrease
+            func recentDecrease(_ count: Int) -> Double {
+                var sum = 0.0
+                for i in 0..<min(count, report.iterations) { sum += decreases[(report.iterations - i) % history] }
+                return sum
+            }
+            if options.energyTolerance > 0, report.iterations >= options.energyDelay,
+               recentDecrease(options.energyDelay) <= options.energyTolerance * report.energyDecrease {
+                report.termination = .converged
+                break
+            }
             if residualNorm < bestNorm {
                 bestNorm = residualNorm
                 bestIteration = report.iterations
-            } else if report.iterations - bestIteration >= options.stagnationWindow {
-                report.termination = .stagnated
-                break
+            }
+            if report.iterations >= options.stagnationWindow {
+                switch options.stagnationTest {
+                case .residualNorm where report.iterations - bestIteration >= options.stagnationWindow,
+                     .energy where recentDecrease(options.stagnationWindow) <= Double(Float.ulpOfOne) * report.energyDecrease:
+                    report.termination = .stagnated
+                default: break
+                }
+                if report.termination == .stagnated { break }
             }
             try m.apply(r, into: &z)
             let rzNext = dot(r, z)

@@ -145,7 +145,7 @@ import Testing
         #expect(thresholds.referenceFinalCosts.count == 8)
         #expect(thresholds.referenceFinalCosts["intel.g2o"] == 22.502)
         #expect(thresholds.finalCostRelativeToFP64["adaptive"] == 1e-6)
-        #expect(thresholds.finalCostRelativeToFP64["mixed"] == 1e-4)
+        #expect(thresholds.finalCostRelativeToFP64["mixed"] == 1e-6)
     }
 
     @Test func wrongSchemaIsRejected() throws {

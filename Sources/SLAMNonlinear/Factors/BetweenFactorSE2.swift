@@ -47,7 +47,10 @@ public struct BetweenFactorSE2: Sendable, Equatable {
 
     @inlinable
     func whitenedError<S: GeometryScalar>(_ values: VariableValues, as _: S.Type) -> SIMD3<S> {
-        let between = SE2<S>(values.se2[slots.from]).inverse * SE2<S>(values.se2[slots.to])
+        // Relative pose from the fp64 state, then cast: casting the absolute poses first
+        // would cost u·‖t‖ per translation (1e-5 m at 100 m in fp32), above the residuals
+        // near the optimum.
+        let between = SE2<S>(values.se2[slots.from].inverse * values.se2[slots.to])
         return Matrix3<S>(whitening) * (SE2<S>(measurementInverse) * between).log()
     }
 
@@ -61,7 +64,8 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         _ values: VariableValues, as _: S.Type, residual: UnsafeMutablePointer<Double>,
         jacobianFrom: UnsafeMutablePointer<Double>?, jacobianTo: UnsafeMutablePointer<Double>?
     ) -> Double {
-        let between = SE2<S>(values.se2[slots.from]).inverse * SE2<S>(values.se2[slots.to])
+        // Relative pose from the fp64 state, as in whitenedError.
+        let between = SE2<S>(values.se2[slots.from].inverse * values.se2[slots.to])
         let e = (SE2<S>(measurementInverse) * between).log()
         let w = Matrix3<S>(whitening)
         let r = w * e

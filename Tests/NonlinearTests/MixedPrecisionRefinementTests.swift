@@ -1,0 +1,112 @@
+import Foundation
+import MixedSLAM
+import Testing
+
+/// The `mixed` pose-graph plan (fp32 residuals and products, fp16 triangular solves) against
+/// the fp64 CHOLMOD reference on graphs built to defeat plain fp32: far from the origin and
+/// ill conditioned (a long corridor with few loop closures).
+@Suite struct MixedPrecisionRefinementTests {
+    /// An SE(3) corridor of `poses` one metre apart, `offset` metres from the origin, with
+    /// odometry i→i+1 and a loop closure every 25 poses back to one 20 poses earlier;
+    /// measurements perturbed by 0.01, the start by 0.02.
+    static func corridor(poses: Int, offset: Double, seed: UInt64) throws -> Problem {
+        var random = PoseGraphFixture.Random(state: seed)
+        let truth = (0..<poses).map { i -> SE3<Double> in
+            let s = Double(i)
+            return SE3(
+                rotation: SO3.exp(SIMD3(0, 0.02 * sin(0.1 * s), 0.3 * sin(0.05 * s))),
+                translation: SIMD3(offset + s, offset + 5 * sin(0.05 * s), 0.01 * s))
+        }
+        func perturbation(_ scale: Double) -> SE3<Double> {
+            SE3.exp(SE3<Double>.Tangent(
+                translation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale,
+                rotation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale))
+        }
+        var problem = Problem()
+        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * perturbation(i == 0 ? 0 : 0.02)) }
+        var pairs = (0..<(poses - 1)).map { ($0, $0 + 1) }
+        for i in stride(from: 25, to: poses, by: 25) { pairs.append((i - 20, i)) }
+        let information = try InformationMatrix(
+            [1e4, 0, 0, 0, 0, 0, 0, 1e4, 0, 0, 0, 0, 0, 0, 1e4, 0, 0, 0,
+             0, 0, 0, 1e5, 0, 0, 0, 0, 0, 0, 1e5, 0, 0, 0, 0, 0, 0, 1e5], dimension: 6)
+        for (i, j) in pairs {
+            let z = truth[i].inverse * truth[j] * perturbation(0.01)
+            _ = try problem.add(BetweenFactorSE3(from: i, to: j, measurement: z, information: information))
+        }
+        return problem
+    }
+
+    private func solve(_ problem: Problem, _ preset: PrecisionPlan.Preset) throws -> Summary {
+        var p = problem
+        var solver = PoseGraphStepSolver()
+        return try LevenbergMarquardt().minimize(&p, plan: .preset(preset, for: .poseGraph), stepSolver: &solver)
+    }
+
+    /// 10 km from the origin, fp32 copies of absolute poses are off by u₃₂ · 10⁴ m ≈ 6e-4 m,
+    /// far above these residuals (σ = 0.01 m); the relative poses are formed in fp64, so fp32,
+    /// mixed and adaptive all reach the CHOLMOD optimum to 1e-6 relative.
+    @Test func lowPrecisionPlansReachTheCholmodOptimumFarFromTheOrigin() throws {
+        let problem = try Self.corridor(poses: 300, offset: 1e4, seed: 7)
+        let reference = try solve(problem, .fp64)
+        #expect(reference.isConverged)
+        for preset in [PrecisionPlan.Preset.fp32, .mixed, .adaptive] {
+            let summary = try solve(problem, preset)
+            #expect(summary.isConverged, "\(preset): \(summary.termination)")
+            #expect(abs(summary.finalCost - reference.finalCost) <= 1e-6 * reference.finalCost,
+                    "\(preset): \(summary.finalCost) vs \(reference.finalCost)")
+        }
+    }
+
+    /// Iterative refinement: with the forcing term pinned at η, the mixed step (fp32 products,
+    /// fp16 IC(0) triangular solves, fp64 residual of the refinement) matches CHOLMOD's fp64
+    /// step on the same linearization to η in the energy norm of H + λI.
+    @Test(arguments: [1e-4, 1e-8])
+    func refinedStepMatchesTheCholmodStep(forcing: Double) throws {
+        var problem = try Self.corridor(poses: 300, offset: 0, seed: 11)
+        var plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
+        plan.residual = .fp64
+        var options = PoseGraphStepSolver.Options()
+        options.minForcing = forcing
+        options.maxForcing = forcing
+        var solver = PoseGraphStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let damping = Damping(lambda: 1e-6, kind: .levenberg)
+        let refined = try solver.solve(damping: damping, plan: plan)
+        let direct = try solver.solve(damping: damping, plan: .preset(.fp64, for: .poseGraph))
+        #expect(direct.termination == "direct")
+        #expect(refined.termination == "converged")
+        // The model gap m(δ) − m(δ*) = ½ eᵀHe − λ eᵀδ* (e = δ − δ*) is the energy error, up to
+        // the negligible λ term.
+        let error = zip(refined.delta, direct.delta).map { $0 - $1 }
+        let errorNorm = error.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let directNorm = direct.delta.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let decreaseGap = abs(refined.predictedDecrease - direct.predictedDecrease) / direct.predictedDecrease
+        // CG estimates its energy error from the next 10 decrements of q, a lower bound that
+        // trails the true error on slow stretches: allow two orders of magnitude.
+        #expect(decreaseGap <= 100 * forcing * forcing + 1e-12, "model decrease gap \(decreaseGap)")
+        #expect(errorNorm <= 1e3 * forcing * directNorm, "relative step error \(errorNorm / directNorm)")
+    }
+
+    /// The adaptive refresh refactors the preconditioner after a solve that did not converge;
+    /// after a converged one the factor is kept.
+    @Test func adaptiveRefreshRefactorsAfterAnUnconvergedSolve() throws {
+        var problem = try Self.corridor(poses: 300, offset: 0, seed: 13)
+        let plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
+        var options = PoseGraphStepSolver.Options()
+        options.conjugateGradient.maxIterations = 2
+        var solver = PoseGraphStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let damping = Damping(lambda: 1e-6, kind: .levenberg)
+        let first = try solver.solve(damping: damping, plan: plan)
+        #expect(first.factoredPreconditioner)
+        #expect(first.termination == "maxIterations")
+        let second = try solver.solve(damping: damping, plan: plan)
+        #expect(second.factoredPreconditioner)
+
+        solver.options.conjugateGradient.maxIterations = 1000
+        let converged = try solver.solve(damping: damping, plan: plan)
+        #expect(converged.termination == "converged")
+        let kept = try solver.solve(damping: damping, plan: plan)
+        #expect(!kept.factoredPreconditioner)
+    }
+}
