@@ -10,7 +10,7 @@ import SLAMSparse
 /// `productPrecision` (fp16 storage with fp32 arithmetic in the `mixed` plan), everything else
 /// in fp32, with a block-Jacobi preconditioner (one block per camera and per point).
 /// Fixed cameras or points (index −1) have zero blocks. The damping-independent work is done
-/// once per linearization by ``prepare(_:productPrecision:)``; each damping LM tries then costs
+/// once per linearization by ``prepare(_:productPrecision:gradient:diagonal:)``; each damping LM tries then costs
 /// one preconditioner inversion and the CG iterations.
 public struct CGNR: Sendable {
     /// Configuration with documented defaults.
@@ -109,7 +109,7 @@ public struct CGNR: Sendable {
     /// Whether a linearization is prepared with products at `productPrecision`.
     public func isPrepared(for productPrecision: Precision) -> Bool { prepared?.precision == productPrecision }
 
-    /// Solves with the last ``prepare(_:productPrecision:)``'s linearization and `damping`.
+    /// Solves with the last ``prepare(_:productPrecision:gradient:diagonal:)``'s linearization and `damping`.
     ///
     /// - Throws: ``LinearSolverError/patternChanged`` when nothing was prepared,
     ///   ``LinearSolverError/dimensionMismatch(expected:actual:)`` for a wrong damping length,
