@@ -36,8 +36,12 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// The dataset folder: the flag, else ../shared/datasets when it exists, else nil.
-    func datasetDirectory() -> String? {
-        if let datasetDir { return datasetDir }
+    func datasetDirectory() -> String? { Self.datasetDirectory(flag: datasetDir) }
+
+    /// The dataset folder for a `--dataset-dir` value: the flag, else ../shared/datasets when
+    /// it exists, else nil.
+    static func datasetDirectory(flag: String?) -> String? {
+        if let flag { return flag }
         let fallback = "../shared/datasets"
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: fallback, isDirectory: &isDirectory) && isDirectory.boolValue

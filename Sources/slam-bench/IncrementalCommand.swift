@@ -60,9 +60,7 @@ struct IncrementalCommand: ParsableCommand {
     }
 
     private func graphs() throws -> [(String, Problem)] {
-        var common = try CommonOptions.parse([])
-        common.datasetDir = datasetDir
-        let directory = common.datasetDirectory()
+        let directory = CommonOptions.datasetDirectory(flag: datasetDir)
         var names = files
         if names.isEmpty {
             guard let directory, FileManager.default.fileExists(atPath: "\(directory)/city10000.g2o") else {

@@ -154,10 +154,16 @@ public enum IncrementalPoseGraphBenchmark {
         graphOptions.plan = options.plan
         graphOptions.optimizer = options.optimizer
 
+        /// The first `count` poses at the file's initial values, with their factors.
+        func batchGraph(_ count: Int) throws -> PoseGraph<Pose> {
+            var graph = PoseGraph<Pose>(options: graphOptions)
+            for k in 0..<count { try graph.addPose(ids[k], initial[k]) }
+            for k in 0..<count { for e in arriving[k] { try add(e, to: &graph) } }
+            return graph
+        }
+
         let start = ids.count - growth
-        var graph = PoseGraph<Pose>(options: graphOptions)
-        for k in 0..<start { try graph.addPose(ids[k], initial[k]) }
-        for k in 0..<start { for e in arriving[k] { try add(e, to: &graph) } }
+        var graph = try batchGraph(start)
         _ = try graph.optimize()
 
         var steps: [Step] = []
@@ -178,9 +184,7 @@ public enum IncrementalPoseGraphBenchmark {
             let fresh = try freshCopy.optimize()
             let warm = try graph.optimize()
 
-            var cold = PoseGraph<Pose>(options: graphOptions)
-            for k in 0..<range.upperBound { try cold.addPose(ids[k], initial[k]) }
-            for k in 0..<range.upperBound { for e in arriving[k] { try add(e, to: &cold) } }
+            var cold = try batchGraph(range.upperBound)
             let coldSummary = try cold.optimize()
 
             steps.append(Step(
