@@ -33,6 +33,15 @@ struct PoseGraphCommand: ParsableCommand {
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?
 
+    @Option(help: "Maximum LM iterations per plan.")
+    var maxIterations = LevenbergMarquardt.Options().maxIterations
+
+    @Option(help: "Smallest LM damping λ (default: the optimizer's, 1e-16).")
+    var minLambda: Double?
+
+    @Flag(help: "Print every plan's full solver report (per-iteration cost, lambda, gain, CG iterations, switches, phase times).")
+    var fullReport = false
+
     func run() throws {
         LinearAlgebraThreads.setCount(1)
         let plans = try common.presets()
@@ -52,6 +61,13 @@ struct PoseGraphCommand: ParsableCommand {
         }
         solverOptions.preconditioner = kind
         solverOptions.refresh = policy
+        var optimizer = LevenbergMarquardt.Options()
+        optimizer.maxIterations = maxIterations
+        if let minLambda {
+            optimizer.minLambda = minLambda
+            optimizer.initialLambda = max(optimizer.initialLambda, minLambda)
+        }
+        try optimizer.validate()
         let paths = try resolveFiles()
         var all: [PoseGraphFileResult] = []
         for path in paths {
@@ -65,8 +81,9 @@ struct PoseGraphCommand: ParsableCommand {
                     + (report.projectedInformationCount > 0 ? ", \(report.projectedInformationCount) information matrices projected to PSD" : ""))
             }
             let (results, _) = try PoseGraphBenchmark.run(
-                problem, plans: plans, repeats: repeats, solverOptions: solverOptions,
-                trajectories: tumDir.map { dir in { plan, solved in try Self.writeTUM(solved, dir, name, plan) } })
+                problem, plans: plans, repeats: repeats, options: optimizer, solverOptions: solverOptions,
+                trajectories: tumDir.map { dir in { plan, solved in try Self.writeTUM(solved, dir, name, plan) } },
+                reports: fullReport ? { plan, summary in print("\(name) \(plan)\n\(summary.fullReport)\n") } : nil)
             var table = TextTable(["plan", "solver", "initial cost", "final cost", "iters", "CG iters", "linear ms", "total ms", "ATE vs fp64 m", "end"])
             for r in results {
                 table.add([r.plan, r.linearSolver, fmt(r.initialCost), fmt(r.finalCost, 6), "\(r.iterations)", "\(r.linearIterations)",

@@ -45,11 +45,14 @@ public enum PoseGraphBenchmark {
     ///   - repeats: solves per plan; times are medians.
     ///   - options: LM options shared by every plan.
     ///   - trajectories: called with each plan's name and solution (e.g. to write TUM files).
+    ///   - reports: called with each plan's name and the summary of its first solve (e.g. to
+    ///     print its `fullReport`).
     /// - Returns: results in the order of `plans`, and the fp64 solution.
     public static func run(
         _ problem: Problem, plans: [PrecisionPlan.Preset], repeats: Int = 1,
         options: LevenbergMarquardt.Options = .init(), solverOptions: PoseGraphStepSolver.Options = .init(),
-        trajectories: ((String, Problem) throws -> Void)? = nil
+        trajectories: ((String, Problem) throws -> Void)? = nil,
+        reports: ((String, Summary) -> Void)? = nil
     ) throws -> (results: [PlanResult], reference: Problem) {
         let order = [PrecisionPlan.Preset.fp64] + plans.filter { $0 != .fp64 }
         var solutions: [PrecisionPlan.Preset: (Problem, [Summary])] = [:]
@@ -72,6 +75,7 @@ public enum PoseGraphBenchmark {
             let (solved, summaries) = solutions[preset]!
             try trajectories?(preset.rawValue, solved)
             let summary = summaries[0]
+            reports?(preset.rawValue, summary)
             let ate = try AbsoluteTrajectoryError(
                 estimatedPositions: positions(of: solved), referencePositions: referencePositions, alignment: .none)
             results.append(PlanResult(
