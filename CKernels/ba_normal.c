@@ -1,6 +1,7 @@
 /* Bundle-adjustment CGNR kernels (fp32 vectors): the block-Jacobi preconditioner product and
  * the normal-equation product g = Jᵀ (J x) in one pass over J stored in pose panels. */
 #include <immintrin.h>
+#include <math.h>
 #include "ck_internal.h"
 
 #define CK_IDENTITY(v) (v)
@@ -215,3 +216,76 @@ CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
     }
 CK_PANEL_DISPATCH(f32, float)
 CK_PANEL_DISPATCH(f16, _Float16)
+
+/* v narrowed to fp32; a finite v that overflows or a non-zero v that flushes (rare: one
+ * predictable branch) is counted as in ck_convert_f64_to_f32. */
+static inline __attribute__((always_inline)) float ck_narrow(double v, int64_t *restrict over,
+                                                             int64_t *restrict flushed) {
+    const double a = fabs(v);
+    const float f = (float)v;
+    if (__builtin_expect(a > 0x1.fffffep127 || (a < 0x1p-126 && v != 0.0), 0)) {
+        *over += isinf(f) && isfinite(v);
+        *flushed += v != 0.0 && fabsf(f) < 0x1p-126f;
+    }
+    return f;
+}
+
+/* One panel's 144 values in fp32 (see ck_ba_pack_panels_f32). */
+static void ck_pack_panel(int32_t q, int32_t ncams, const int32_t *restrict lane_obs,
+                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
+                          const double *restrict cam_blocks, const double *restrict pt_blocks,
+                          const double *restrict scale, float *restrict out,
+                          ck_convert_counts *restrict counts) {
+    int64_t over = 0, flushed = 0;
+    for (int i = 0; i < 144; i++) out[i] = 0.0f;
+    for (int t = 0; t < 8; t++) {
+        const int32_t k = lane_obs[8 * q + t];
+        if (k < 0) continue;
+        const int32_t cam = obs_cam[k], pt = obs_pt[k];
+        if (cam >= 0) {
+            const double *restrict a = cam_blocks + 12 * (int64_t)k;
+            const double *restrict s = scale + 6 * (int64_t)cam;
+            for (int row = 0; row < 2; row++)
+                for (int c = 0; c < 6; c++)
+                    out[(9 * row + c) * 8 + t] = ck_narrow(a[6 * row + c] * s[c], &over, &flushed);
+        }
+        if (pt >= 0) {
+            const double *restrict a = pt_blocks + 6 * (int64_t)k;
+            const double *restrict s = scale + 6 * (int64_t)ncams + 3 * (int64_t)pt;
+            for (int row = 0; row < 2; row++)
+                for (int c = 0; c < 3; c++)
+                    out[(9 * row + 6 + c) * 8 + t] = ck_narrow(a[3 * row + c] * s[c], &over, &flushed);
+        }
+    }
+    counts->overflow += over;
+    counts->flushed += flushed;
+}
+
+int ck_ba_pack_panels_f32(int32_t npanels, int32_t ncams, const int32_t *restrict lane_obs,
+                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
+                          const double *restrict cam_blocks, const double *restrict pt_blocks,
+                          const double *restrict scale, float *restrict blocks,
+                          ck_convert_counts *restrict counts) {
+    for (int32_t q = 0; q < npanels; q++)
+        ck_pack_panel(q, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale,
+                      blocks + 144 * (int64_t)q, counts);
+    return CK_OK;
+}
+
+int ck_ba_pack_panels_f16(ck_path path, int32_t npanels, int32_t ncams,
+                          const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
+                          const int32_t *restrict obs_pt, const double *restrict cam_blocks,
+                          const double *restrict pt_blocks, const double *restrict scale,
+                          _Float16 *restrict blocks, ck_convert_counts *restrict counts) {
+    ck_path p;
+    const int status = ck_resolve_path(path, &p);
+    if (status != CK_OK) return status;
+    float panel[144];
+    for (int32_t q = 0; q < npanels; q++) {
+        ck_pack_panel(q, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale, panel,
+                      counts);
+        if (p == CK_PATH_SCALAR) ck_cvt_f32_f16_scalar(144, panel, blocks + 144 * (int64_t)q, counts);
+        else ck_cvt_f32_f16_avx2(144, panel, blocks + 144 * (int64_t)q, counts);
+    }
+    return CK_OK;
+}

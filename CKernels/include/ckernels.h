@@ -339,6 +339,27 @@ int ck_convert_f64_to_f32(ck_path path, int64_t n, const double *restrict src,
 int ck_convert_f16_to_f32(ck_path path, int64_t n, const _Float16 *restrict src,
                           float *restrict dst);
 
+/*
+ * Lays out Ĵ = J·diag(scale) in the pose panels of ck_ba_panel_jtjx_*: lane t of panel q holds
+ * observation lane_obs[8q + t] (−1: unused lane, zero block), entry (row, c) of its 2×9 block
+ * [P | L] at blocks[144q + (9·row + c)·8 + t]. The observation's 2×6 camera block is
+ * cam_blocks[12k ..] (row-major, fp64, zero when obs_cam[k] < 0: fixed camera) times
+ * scale[6·obs_cam[k] + c]; its 2×3 point block pt_blocks[6k ..] times
+ * scale[6·ncams + 3·obs_pt[k] + c] (zero when obs_pt[k] < 0). Every value is rounded to fp32
+ * (then, for _f16, from fp32 to fp16); narrowing overflows and flushes are added to *counts.
+ * blocks (144·npanels entries) is overwritten; the caller owns every buffer.
+ */
+int ck_ba_pack_panels_f32(int32_t npanels, int32_t ncams, const int32_t *restrict lane_obs,
+                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
+                          const double *restrict cam_blocks, const double *restrict pt_blocks,
+                          const double *restrict scale, float *restrict blocks,
+                          ck_convert_counts *restrict counts);
+int ck_ba_pack_panels_f16(ck_path path, int32_t npanels, int32_t ncams,
+                          const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
+                          const int32_t *restrict obs_pt, const double *restrict cam_blocks,
+                          const double *restrict pt_blocks, const double *restrict scale,
+                          _Float16 *restrict blocks, ck_convert_counts *restrict counts);
+
 /* --------------------------------------------------------- fp32 vector ops */
 
 /** Returns Σ x[i] y[i] over n entries, fp32 arithmetic with 8-way (lane) partial sums. Has no

@@ -192,18 +192,25 @@ struct BAKernelOperator: LinearOperator, Sendable {
         cameraColumns = 6 * system.cameraCount
         var counts = ck_convert_counts(overflow: 0, flushed: 0)
         if usesPanels {
-            // Ĵ is rounded to fp32 while it is laid out (no fp64 copy), narrowing counted.
-            let layout = Self.panels(system, scale: scale, counts: &counts)
+            // Ĵ is rounded to fp32 (then fp16) while it is laid out (no fp64 copy), narrowing counted.
+            let layout = Self.panelLayout(system)
             poseIndices = layout.poses
             landmarkIndices = layout.landmarks
-            observationCount = Int32(layout.poses.count)
+            let panelCount = Int32(layout.poses.count)
+            observationCount = panelCount
             poseCount = Int32(system.cameraCount + 1)
             landmarkCount = Int32(system.pointCount + 1)
-            single = layout.blocks
+            let cameras = Int32(system.cameraCount)
             if precision == .fp16 {
-                half = [Float16](repeating: 0, count: single.count)
-                _ = ck_convert_f32_to_f16(CK_PATH_AUTO, Int64(single.count), single, &half, &counts)
-                single = []
+                half = [Float16](repeating: 0, count: 144 * layout.poses.count)
+                _ = ck_ba_pack_panels_f16(
+                    path, panelCount, cameras, layout.laneObservations, system.cameraIndex, system.pointIndex,
+                    system.cameraBlocks, system.pointBlocks, scale, &half, &counts)
+            } else {
+                single = [Float](repeating: 0, count: 144 * layout.poses.count)
+                _ = ck_ba_pack_panels_f32(
+                    panelCount, cameras, layout.laneObservations, system.cameraIndex, system.pointIndex,
+                    system.cameraBlocks, system.pointBlocks, scale, &single, &counts)
             }
         } else {
             let layout = Self.observations(system, scale: scale)
@@ -272,11 +279,10 @@ struct BAKernelOperator: LinearOperator, Sendable {
 
     /// The pose-panel layout: observations sorted by camera (stable; fixed cameras last, on the
     /// extra camera slot), eight per panel, value (row, c) of lane t at (9 row + c) 8 + t;
-    /// unused lanes and fixed blocks zero, pointing at the extra point slot when unused.
-    private static func panels(
-        _ system: BundleAdjustmentSystem, scale: [Double], counts: inout ck_convert_counts
-    ) -> (poses: [Int32], landmarks: [Int32], blocks: [Float]) {
-        let m = system.observationCount, cameras = system.cameraCount, pointOffset = 6 * cameras
+    /// unused lanes and fixed blocks zero, pointing at the extra point slot when unused. Only
+    /// the indices are computed here; `ck_ba_pack_panels_*` fills the values.
+    private static func panelLayout(_ system: BundleAdjustmentSystem) -> (poses: [Int32], landmarks: [Int32], laneObservations: [Int32]) {
+        let m = system.observationCount, cameras = system.cameraCount
         var start = [Int](repeating: 0, count: cameras + 2)
         for k in 0..<m {
             let camera = Int(system.cameraIndex[k])
@@ -294,61 +300,23 @@ struct BAKernelOperator: LinearOperator, Sendable {
         }
         var poses = [Int32](repeating: 0, count: panelCount)
         var landmarks = [Int32](repeating: Int32(system.pointCount), count: 8 * panelCount)
-        var blocks = [Float](repeating: 0, count: 144 * panelCount)
-        var overflow: Int64 = 0, flushed: Int64 = 0
-        // fp64 → fp32 with the counts of ck_convert_f64_to_f32: ±∞ overflows, nonzero values
-        // that become zero or subnormal are flushed.
-        @inline(__always) func narrow(_ v: Double) -> Float {
-            let f = Float(v)
-            if !f.isFinite && v.isFinite { overflow += 1 }
-            if v != 0 && abs(f) < Float.leastNormalMagnitude { flushed += 1 }
-            return f
-        }
-        system.cameraBlocks.withUnsafeBufferPointer { cb in
-            system.pointBlocks.withUnsafeBufferPointer { pb in
-                system.pointIndex.withUnsafeBufferPointer { pointIndex in
-                    scale.withUnsafeBufferPointer { sc in
-                        blocks.withUnsafeMutableBufferPointer { b in
-                            landmarks.withUnsafeMutableBufferPointer { landmarks in
-                                order.withUnsafeBufferPointer { order in
-                                    var panel = 0
-                                    for camera in 0...cameras {
-                                        var index = start[camera]
-                                        while index < start[camera + 1] {
-                                            poses[panel] = Int32(camera)
-                                            for lane in 0..<min(8, start[camera + 1] - index) {
-                                                let k = order[index + lane]
-                                                let point = Int(pointIndex[k])
-                                                let base = 144 * panel + lane
-                                                if point >= 0 { landmarks[8 * panel + lane] = Int32(point) }
-                                                for row in 0..<2 {
-                                                    if camera < cameras {
-                                                        for j in 0..<6 {
-                                                            b[base + (9 * row + j) * 8] = narrow(cb[(2 * k + row) * 6 + j] * sc[camera * 6 + j])
-                                                        }
-                                                    }
-                                                    if point >= 0 {
-                                                        for j in 0..<3 {
-                                                            b[base + (9 * row + 6 + j) * 8] =
-                                                                narrow(pb[(2 * k + row) * 3 + j] * sc[pointOffset + point * 3 + j])
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                            index += 8
-                                            panel += 1
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+        var lanes = [Int32](repeating: -1, count: 8 * panelCount)
+        var panel = 0
+        for camera in 0...cameras {
+            var index = start[camera]
+            while index < start[camera + 1] {
+                poses[panel] = Int32(camera)
+                for lane in 0..<min(8, start[camera + 1] - index) {
+                    let k = order[index + lane]
+                    lanes[8 * panel + lane] = Int32(k)
+                    let point = system.pointIndex[k]
+                    if point >= 0 { landmarks[8 * panel + lane] = point }
                 }
+                index += 8
+                panel += 1
             }
         }
-        counts.overflow += overflow
-        counts.flushed += flushed
-        return (poses, landmarks, blocks)
+        return (poses, landmarks, lanes)
     }
 
     mutating func apply(_ x: [Float], into y: inout [Float]) throws {

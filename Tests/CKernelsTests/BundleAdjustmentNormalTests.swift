@@ -94,6 +94,54 @@ import SLAMSparse
         }
     }
 
+    /// The panel packing writes fl(J C) once per value (fp64 → fp32, then fp32 → fp16) at its
+    /// lane position, zeros for unused lanes and fixed cameras / points, and counts the values
+    /// that overflow or flush in either narrowing.
+    @Test(arguments: supportedPaths)
+    func panelPackingRoundsTheScaledJacobian(path: KernelPath) throws {
+        var rng = SplitMix(seed: 23)
+        let cameras = 3, points = 5, nobs = 13
+        let cam: [Int32] = (0..<nobs).map { $0 % 5 == 4 ? -1 : Int32($0 % cameras) }
+        let pt: [Int32] = (0..<nobs).map { $0 % 6 == 5 ? -1 : Int32($0 % points) }
+        var cb = (0..<(12 * nobs)).map { _ in rng.uniform() }
+        let pb = (0..<(6 * nobs)).map { _ in rng.uniform() }
+        let scale = (0..<(6 * cameras + 3 * points)).map { _ in 0.5 + abs(rng.uniform()) }
+        // Observation 0: one value beyond fp32's range, one below fp32's normal range, one
+        // below fp16's (flushed only by the second narrowing), one beyond fp16's range.
+        cb[0] = 1e300
+        cb[1] = 1e-300
+        cb[2] = 1e-6 / scale[2]
+        cb[3] = 1e5 / scale[3]
+        // Two panels: observations 0..<8 in lane order, then 8..<13 with three unused lanes.
+        let lanes: [Int32] = (0..<8).map(Int32.init) + (8..<13).map(Int32.init) + [-1, -1, -1]
+        func expected(_ q: Int, _ entry: Int) -> Double? {
+            let k = Int(lanes[8 * q + entry % 8]), value = entry / 8, row = value / 9, c = value % 9
+            guard k >= 0 else { return nil }
+            if c < 6 { return cam[k] < 0 ? nil : cb[12 * k + 6 * row + c] * scale[6 * Int(cam[k]) + c] }
+            return pt[k] < 0 ? nil : pb[6 * k + 3 * row + c - 6] * scale[6 * cameras + 3 * Int(pt[k]) + c - 6]
+        }
+        var single = [Float](repeating: .nan, count: 288)
+        var counts = ck_convert_counts(overflow: 0, flushed: 0)
+        #expect(ck_ba_pack_panels_f32(2, Int32(cameras), lanes, cam, pt, cb, pb, scale, &single, &counts) == 0)
+        #expect(counts.overflow == 1 && counts.flushed == 1)
+        var half = [Float16](repeating: .nan, count: 288)
+        var halfCounts = ck_convert_counts(overflow: 0, flushed: 0)
+        #expect(ck_ba_pack_panels_f16(
+            ck_path(rawValue: path.rawValue), 2, Int32(cameras), lanes, cam, pt, cb, pb, scale, &half, &halfCounts) == 0)
+        #expect(halfCounts.overflow == 2 && halfCounts.flushed == 2)
+        for q in 0..<2 {
+            for entry in 0..<144 {
+                let i = 144 * q + entry
+                guard let value = expected(q, entry) else {
+                    #expect(single[i] == 0 && half[i] == 0, "entry \(i)")
+                    continue
+                }
+                #expect(single[i] == Float(value), "entry \(i)")
+                #expect(half[i] == Float16(Float(value)), "entry \(i)")
+            }
+        }
+    }
+
     /// S = Hcc + Dc − Σ Hcp Hpp⁻¹ Hpc and rhs = −g_c + Σ Hcp Hpp⁻¹ g_p against a plain fp64
     /// evaluation, observations of a fixed camera (index −1) included. Both sides round
     /// every 3×3 inverse with relative error ≲ κ(Hpp) u and sum at most q² coupling terms
