@@ -308,7 +308,15 @@ public struct IncompleteCholesky: Sendable {
         guard r.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: r.count) }
         guard z.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: z.count) }
         let kernel = options.kernel
-        for i in 0..<dimension { permuted[i] = scale[i] * r[Int(permutation[i])] }
+        r.withUnsafeBufferPointer { r in
+            scale.withUnsafeBufferPointer { scale in
+                permutation.withUnsafeBufferPointer { permutation in
+                    permuted.withUnsafeMutableBufferPointer { permuted in
+                        for i in 0..<permuted.count { permuted[i] = scale[i] * r[Int(permutation[i])] }
+                    }
+                }
+            }
+        }
         switch factor {
         case .fp16(let f):
             try f.solveLower(permuted, into: &intermediate, options: kernel)
@@ -322,6 +330,14 @@ public struct IncompleteCholesky: Sendable {
             try f.solveLowerTransposed(wideOut, into: &wideIn, options: kernel)
             for i in 0..<dimension { permuted[i] = Float(wideIn[i]) }
         }
-        for i in 0..<dimension { z[Int(permutation[i])] = scale[i] * permuted[i] }
+        z.withUnsafeMutableBufferPointer { z in
+            scale.withUnsafeBufferPointer { scale in
+                permutation.withUnsafeBufferPointer { permutation in
+                    permuted.withUnsafeBufferPointer { permuted in
+                        for i in 0..<permuted.count { z[Int(permutation[i])] = scale[i] * permuted[i] }
+                    }
+                }
+            }
+        }
     }
 }
