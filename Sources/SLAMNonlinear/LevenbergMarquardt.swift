@@ -129,16 +129,18 @@ public struct LevenbergMarquardt: Sendable {
                 return summary
             }
             summary.switches.append(PrecisionSwitch(
-                iteration: 0, component: change.component, from: change.from, to: change.to, reason: "overflow"))
+                iteration: 1, component: change.component, from: change.from, to: change.to, reason: "overflow"))
             plan = next
             cost = problem.cost(precision: judgingPrecision(plan))
         }
 
         func elapsed() -> Double { (ContinuousClock.now - start).seconds }
-        func escalate(_ reason: String, iteration: Int) -> Bool {
+        // A switch takes effect at the next iteration to run, whatever triggered it.
+        func escalate(_ reason: String) -> Bool {
             guard plan.switching, let (next, change) = plan.escalated() else { return false }
-            summary.switches.append(
-                PrecisionSwitch(iteration: iteration, component: change.component, from: change.from, to: change.to, reason: reason))
+            summary.switches.append(PrecisionSwitch(
+                iteration: summary.iterations + 1, component: change.component, from: change.from, to: change.to,
+                reason: reason))
             let residualChanged = next.residual != plan.residual
             plan = next
             if residualChanged {
@@ -168,7 +170,7 @@ public struct LevenbergMarquardt: Sendable {
                 summary.halfUnderflowCount += linearization.halfUnderflows
                 gradientMaxNorm = linearization.gradientMaxNorm
                 needsLinearization = false
-                if linearization.halfOverflows > 0, escalate("overflow", iteration: summary.iterations + 1) {
+                if linearization.halfOverflows > 0, escalate("overflow") {
                     continue iterations
                 }
                 if gradientMaxNorm <= options.gradientTolerance {
@@ -196,7 +198,7 @@ public struct LevenbergMarquardt: Sendable {
                 summary.linearSolveSeconds += detail.linearSolveSeconds
                 detail.linearTermination = "failed"
                 summary.iterationDetails.append(detail)
-                if escalate("linearSolverFailure", iteration: summary.iterations) { continue }
+                if escalate("linearSolverFailure") { continue }
                 guard !options.gaussNewton, lambda < options.maxLambda else {
                     summary.termination = .noProgress
                     break
@@ -217,12 +219,12 @@ public struct LevenbergMarquardt: Sendable {
 
             let cgStalled = step.termination == ConjugateGradient.Termination.stagnated.rawValue
                 || step.termination == ConjugateGradient.Termination.maxIterations.rawValue
-            if cgStalled { _ = escalate("cgStagnation", iteration: summary.iterations + 1) }
+            if cgStalled { _ = escalate("cgStagnation") }
             let stepNorm = step.delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
             detail.stepNorm = stepNorm
             guard stepNorm.isFinite else {
                 summary.iterationDetails.append(detail)
-                if escalate("nonFiniteStep", iteration: summary.iterations) { continue }
+                if escalate("nonFiniteStep") { continue }
                 lambda = max(lambda * nu, options.minLambda)
                 nu *= 2
                 if lambda > options.maxLambda || options.gaussNewton {
@@ -233,7 +235,7 @@ public struct LevenbergMarquardt: Sendable {
             }
             if stepNorm <= options.parameterTolerance * (1 + stepNorm) {
                 summary.iterationDetails.append(detail)
-                if escalate("noiseFloor", iteration: summary.iterations) { continue }
+                if escalate("noiseFloor") { continue }
                 summary.termination = .parameterTolerance
                 break
             }
@@ -271,7 +273,7 @@ public struct LevenbergMarquardt: Sendable {
                 }
                 let floor = plan.lowest == .fp16 ? options.halfNoiseFloor : options.singleNoiseFloor
                 if plan.switching && plan.lowest < .fp64 && relativeDecrease < floor {
-                    _ = escalate("noiseFloor", iteration: summary.iterations)
+                    _ = escalate("noiseFloor")
                     continue
                 }
                 if abs(relativeDecrease) < options.functionTolerance || modelConverged {
@@ -285,7 +287,7 @@ public struct LevenbergMarquardt: Sendable {
                     summary.termination = .functionTolerance
                     break
                 }
-                if escalate("rejectedStep", iteration: summary.iterations) { continue }
+                if escalate("rejectedStep") { continue }
                 if options.gaussNewton {
                     summary.termination = .noProgress
                     break

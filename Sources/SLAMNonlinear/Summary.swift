@@ -26,7 +26,7 @@ public enum TerminationReason: String, Sendable, Codable, Equatable {
 
 /// One precision change made by the `adaptive` plan, and why.
 public struct PrecisionSwitch: Sendable, Codable, Equatable {
-    /// Iteration at which the switch took effect.
+    /// The first iteration that ran at the new precision.
     public var iteration: Int
     /// Component switched (`residual`, `matrixVector`, `triangularSolve`, `vectors`, `linearSolver`).
     public var component: String

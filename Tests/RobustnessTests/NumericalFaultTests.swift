@@ -68,7 +68,7 @@ struct NumericalFaultTests {
             let failures = s.iterationDetails.filter { $0.linearTermination == "failed" }
             // After every failed linear solve the next iteration runs at a larger λ.
             for f in failures {
-                if let next = s.iterationDetails.first(where: { $0.iteration == f.iteration + 1 }), !s.switches.contains(where: { $0.iteration == f.iteration }) {
+                if let next = s.iterationDetails.first(where: { $0.iteration == f.iteration + 1 }), !s.switches.contains(where: { $0.iteration == f.iteration + 1 }) {
                     #expect(next.lambda > f.lambda, "\(preset) iteration \(f.iteration)")
                 }
             }
