@@ -127,26 +127,36 @@ extension BundleAdjustmentSystem {
     public func normalMatrix() throws(LinearSolverError) -> CSRMatrix<Double> {
         let m = residualSize, c = cameraSize, p = Self.pointSize
         let pointOffset = cameraCount * c
-        var triplets: [(row: Int, column: Int, value: Double)] = (0..<columnCount).map { ($0, $0, 0.0) }
+        let width = c + p
+        var triplets: [(row: Int, column: Int, value: Double)] = []
+        triplets.reserveCapacity(columnCount + observationCount * width * width)
+        for column in 0..<columnCount { triplets.append((column, column, 0.0)) }
+        // One observation's (m × width) block [C | P] and its columns, reused.
+        var columns = [Int](repeating: 0, count: width)
+        var block = [Double](repeating: 0, count: m * width)
         for k in 0..<observationCount {
-            var columns: [Int] = []
-            var block: [Double] = []
+            var used = 0
             if cameraIndex[k] >= 0 {
                 let base = Int(cameraIndex[k]) * c
-                columns += (0..<c).map { base + $0 }
+                for j in 0..<c {
+                    columns[used] = base + j
+                    for row in 0..<m { block[row * width + used] = cameraBlocks[(k * m + row) * c + j] }
+                    used += 1
+                }
             }
             if pointIndex[k] >= 0 {
                 let base = pointOffset + Int(pointIndex[k]) * p
-                columns += (0..<p).map { base + $0 }
+                for j in 0..<p {
+                    columns[used] = base + j
+                    for row in 0..<m { block[row * width + used] = pointBlocks[(k * m + row) * p + j] }
+                    used += 1
+                }
             }
-            for row in 0..<m {
-                block = []
-                if cameraIndex[k] >= 0 { block += cameraBlocks[((k * m + row) * c)..<((k * m + row + 1) * c)] }
-                if pointIndex[k] >= 0 { block += pointBlocks[((k * m + row) * p)..<((k * m + row + 1) * p)] }
-                for (i, ci) in columns.enumerated() {
-                    for (j, cj) in columns.enumerated() {
-                        triplets.append((ci, cj, block[i] * block[j]))
-                    }
+            for i in 0..<used {
+                for j in 0..<used {
+                    var value = 0.0
+                    for row in 0..<m { value += block[row * width + i] * block[row * width + j] }
+                    triplets.append((columns[i], columns[j], value))
                 }
             }
         }
