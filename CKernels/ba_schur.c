@@ -205,3 +205,59 @@ int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, CK_BLOCKS_ARGS) {
     ck_ba_blocks_scalar(c, m, CK_BLOCKS_PASS);
     return CK_OK;
 }
+
+int ck_ba_gradient_diag_f64(int32_t c, int32_t m, int32_t ncams, int32_t npoints, int32_t nobs,
+                            const int32_t *restrict cam, const int32_t *restrict pt,
+                            const double *restrict cblocks, const double *restrict pblocks,
+                            const double *restrict r, double *restrict g, double *restrict d) {
+    const int64_t n = (int64_t)c * ncams + 3 * (int64_t)npoints;
+    for (int64_t i = 0; i < n; i++) g[i] = d[i] = 0;
+    double *restrict gp = g + (int64_t)c * ncams, *restrict dp = d + (int64_t)c * ncams;
+    for (int32_t k = 0; k < nobs; k++) {
+        for (int32_t row = 0; row < m; row++) {
+            const double rk = r[(int64_t)k * m + row];
+            if (cam[k] >= 0) {
+                const double *restrict a = cblocks + ((int64_t)k * m + row) * c;
+                double *restrict go = g + (int64_t)cam[k] * c, *restrict dout = d + (int64_t)cam[k] * c;
+                for (int32_t j = 0; j < c; j++) {
+                    go[j] += a[j] * rk;
+                    dout[j] += a[j] * a[j];
+                }
+            }
+            if (pt[k] >= 0) {
+                const double *restrict a = pblocks + ((int64_t)k * m + row) * 3;
+                double *restrict go = gp + (int64_t)pt[k] * 3, *restrict dout = dp + (int64_t)pt[k] * 3;
+                for (int32_t j = 0; j < 3; j++) {
+                    go[j] += a[j] * rk;
+                    dout[j] += a[j] * a[j];
+                }
+            }
+        }
+    }
+    return CK_OK;
+}
+
+double ck_ba_jx_norm2_f64(int32_t c, int32_t m, int32_t ncams, int32_t nobs,
+                          const int32_t *restrict cam, const int32_t *restrict pt,
+                          const double *restrict cblocks, const double *restrict pblocks,
+                          const double *restrict x) {
+    const double *restrict xp = x + (int64_t)c * ncams;
+    double sum = 0;
+    for (int32_t k = 0; k < nobs; k++) {
+        for (int32_t row = 0; row < m; row++) {
+            double e = 0;
+            if (cam[k] >= 0) {
+                const double *restrict a = cblocks + ((int64_t)k * m + row) * c;
+                const double *restrict xc = x + (int64_t)cam[k] * c;
+                for (int32_t j = 0; j < c; j++) e += a[j] * xc[j];
+            }
+            if (pt[k] >= 0) {
+                const double *restrict a = pblocks + ((int64_t)k * m + row) * 3;
+                const double *restrict xl = xp + (int64_t)pt[k] * 3;
+                e += a[0] * xl[0] + a[1] * xl[1] + a[2] * xl[2];
+            }
+            sum += e * e;
+        }
+    }
+    return sum;
+}

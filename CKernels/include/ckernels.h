@@ -208,6 +208,20 @@ int ck_ba_diag_blocks_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int
                           const double *restrict cblocks, const double *restrict pblocks,
                           double *restrict hcc, double *restrict hpp);
 
+/** g = Jᵀ r and d = diag(JᵀJ), fp64, for the same BA layout as ck_ba_diag_blocks_f64 with
+ *  residuals r[k·m + row]; g and d (c·ncams + 3·npoints, cameras first) are overwritten. */
+int ck_ba_gradient_diag_f64(int32_t c, int32_t m, int32_t ncams, int32_t npoints, int32_t nobs,
+                            const int32_t *restrict cam, const int32_t *restrict pt,
+                            const double *restrict cblocks, const double *restrict pblocks,
+                            const double *restrict r, double *restrict g, double *restrict d);
+
+/** Returns ‖J x‖² = Σ_k Σ_row (C_k,row · x_cam[k] + P_k,row · x_pt[k])², fp64, same layout;
+ *  x has c·ncams + 3·npoints entries, cameras first. */
+double ck_ba_jx_norm2_f64(int32_t c, int32_t m, int32_t ncams, int32_t nobs,
+                          const int32_t *restrict cam, const int32_t *restrict pt,
+                          const double *restrict cblocks, const double *restrict pblocks,
+                          const double *restrict x);
+
 /** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
  *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */
 int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,

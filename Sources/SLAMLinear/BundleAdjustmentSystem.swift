@@ -1,3 +1,4 @@
+import CKernels
 import SLAMSparse
 
 /// A linearized bundle-adjustment problem in fp64: the whitened Jacobian in its natural
@@ -62,62 +63,27 @@ public struct BundleAdjustmentSystem: Sendable {
     }
 
     /// g = Jᵀ r, cameras then points.
-    public func gradient() -> [Double] {
-        var g = [Double](repeating: 0, count: columnCount)
-        let m = residualSize, c = cameraSize, p = Self.pointSize
-        let pointOffset = cameraCount * c
-        cameraBlocks.withUnsafeBufferPointer { cb in
-            pointBlocks.withUnsafeBufferPointer { pb in
-                residuals.withUnsafeBufferPointer { rb in
-                    g.withUnsafeMutableBufferPointer { gb in
-                        let cb = cb.baseAddress!, pb = pb.baseAddress!, rb = rb.baseAddress!, g = gb.baseAddress!
-                        for k in 0..<observationCount {
-                            let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
-                            for row in 0..<m {
-                                let r = rb[k * m + row]
-                                if camera >= 0 {
-                                    let a = cb + (k * m + row) * c, out = g + camera * c
-                                    for j in 0..<c { out[j] += a[j] * r }
-                                }
-                                if point >= 0 {
-                                    let a = pb + (k * m + row) * p, out = g + pointOffset + point * p
-                                    for j in 0..<p { out[j] += a[j] * r }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return g
-    }
+    public func gradient() -> [Double] { gradientAndDiagonal().gradient }
 
     /// diag(JᵀJ), cameras then points: the LM damping scale.
-    public func hessianDiagonal() -> [Double] {
-        var d = [Double](repeating: 0, count: columnCount)
-        let m = residualSize, c = cameraSize, p = Self.pointSize
-        let pointOffset = cameraCount * c
-        cameraBlocks.withUnsafeBufferPointer { cb in
-            pointBlocks.withUnsafeBufferPointer { pb in
-                d.withUnsafeMutableBufferPointer { db in
-                    let cb = cb.baseAddress!, pb = pb.baseAddress!, d = db.baseAddress!
-                    for k in 0..<observationCount {
-                        let camera = Int(cameraIndex[k]), point = Int(pointIndex[k])
-                        for row in 0..<m {
-                            if camera >= 0 {
-                                let a = cb + (k * m + row) * c, out = d + camera * c
-                                for j in 0..<c { out[j] += a[j] * a[j] }
-                            }
-                            if point >= 0 {
-                                let a = pb + (k * m + row) * p, out = d + pointOffset + point * p
-                                for j in 0..<p { out[j] += a[j] * a[j] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return d
+    public func hessianDiagonal() -> [Double] { gradientAndDiagonal().diagonal }
+
+    /// g = Jᵀ r and diag(JᵀJ) in one pass over J (`ck_ba_gradient_diag_f64`), cameras then
+    /// points.
+    public func gradientAndDiagonal() -> (gradient: [Double], diagonal: [Double]) {
+        var g = [Double](repeating: 0, count: columnCount), d = g
+        _ = ck_ba_gradient_diag_f64(
+            Int32(cameraSize), Int32(residualSize), Int32(cameraCount), Int32(pointCount), Int32(observationCount),
+            cameraIndex, pointIndex, cameraBlocks, pointBlocks, residuals, &g, &d)
+        return (g, d)
+    }
+
+    /// ‖J x‖² in fp64 (`ck_ba_jx_norm2_f64`); x has ``columnCount`` entries, cameras first.
+    public func jacobianProductNormSquared(_ x: [Double]) -> Double {
+        precondition(x.count == columnCount, "BundleAdjustmentSystem: dimension mismatch")
+        return ck_ba_jx_norm2_f64(
+            Int32(cameraSize), Int32(residualSize), Int32(cameraCount), Int32(observationCount),
+            cameraIndex, pointIndex, cameraBlocks, pointBlocks, x)
     }
 }
 

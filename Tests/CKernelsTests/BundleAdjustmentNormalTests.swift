@@ -142,6 +142,50 @@ import SLAMSparse
         }
     }
 
+    /// g = Jᵀr, diag(JᵀJ) and ‖J x‖² against plain sums over the observations, with fixed
+    /// cameras and points (index −1) and both camera sizes (SE(3) 6, BAL 9). Every entry sums
+    /// at most `nobs · m` products of O(1) terms, so 1e-12 relative to the magnitudes bounds
+    /// the summation-order difference.
+    @Test(arguments: [6, 9])
+    func gradientDiagonalAndProductNormMatchPlainSums(cameraSize c: Int) {
+        var rng = SplitMix(seed: 31)
+        let m = 2, cameras = 4, points = 7, nobs = 40
+        let cam: [Int32] = (0..<nobs).map { $0 % 7 == 3 ? -1 : Int32($0 % cameras) }
+        let pt: [Int32] = (0..<nobs).map { $0 % 9 == 4 ? -1 : Int32($0 % points) }
+        let cb = (0..<(nobs * m * c)).map { _ in rng.uniform() }
+        let pb = (0..<(nobs * m * 3)).map { _ in rng.uniform() }
+        let r = (0..<(nobs * m)).map { _ in rng.uniform() }
+        let n = c * cameras + 3 * points
+        let x = (0..<n).map { _ in rng.uniform() }
+        var gRef = [Double](repeating: 0, count: n), dRef = gRef, magnitude = gRef
+        var normRef = 0.0, normMagnitude = 0.0
+        for k in 0..<nobs {
+            for row in 0..<m {
+                var columns: [(column: Int, value: Double)] = []
+                if cam[k] >= 0 { columns += (0..<c).map { (Int(cam[k]) * c + $0, cb[(k * m + row) * c + $0]) } }
+                if pt[k] >= 0 { columns += (0..<3).map { (c * cameras + Int(pt[k]) * 3 + $0, pb[(k * m + row) * 3 + $0]) } }
+                var e = 0.0, eAbs = 0.0
+                for (column, a) in columns {
+                    gRef[column] += a * r[k * m + row]
+                    magnitude[column] += abs(a * r[k * m + row])
+                    dRef[column] += a * a
+                    e += a * x[column]
+                    eAbs += abs(a * x[column])
+                }
+                normRef += e * e
+                normMagnitude += eAbs * eAbs
+            }
+        }
+        var g = [Double](repeating: .nan, count: n), d = g
+        #expect(ck_ba_gradient_diag_f64(Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, pt, cb, pb, r, &g, &d) == 0)
+        for i in 0..<n {
+            #expect(abs(g[i] - gRef[i]) <= 1e-12 * max(magnitude[i], 1e-300), "g[\(i)]")
+            #expect(abs(d[i] - dRef[i]) <= 1e-12 * dRef[i], "d[\(i)]")
+        }
+        let norm = ck_ba_jx_norm2_f64(Int32(c), Int32(m), Int32(cameras), Int32(nobs), cam, pt, cb, pb, x)
+        #expect(abs(norm - normRef) <= 1e-12 * normMagnitude)
+    }
+
     /// S = Hcc + Dc − Σ Hcp Hpp⁻¹ Hpc and rhs = −g_c + Σ Hcp Hpp⁻¹ g_p against a plain fp64
     /// evaluation, observations of a fixed camera (index −1) included. Both sides round
     /// every 3×3 inverse with relative error ≲ κ(Hpp) u and sum at most q² coupling terms

@@ -422,14 +422,25 @@ public struct Problem: Sendable {
     @inlinable
     func cost<S: GeometryScalar>(as type: S.Type) -> Double {
         var total = 0.0
-        for f in betweenSE2 { total += f.cost(state, as: type) }
-        for f in betweenSE3 { total += f.cost(state, as: type) }
-        for f in priorSE2 { total += f.cost(state, as: type) }
-        for f in priorSE3 { total += f.cost(state, as: type) }
-        for f in priorPoint3 { total += f.cost(state, as: type) }
-        for f in reprojection { total += f.cost(state, as: type) }
-        for f in balReprojection { total += f.cost(state, as: type) }
+        let values = state
+        Self.accumulate(&total, over: betweenSE2) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: betweenSE3) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: priorSE2) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: priorSE3) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: priorPoint3) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: reprojection) { f, _ in f.cost(values, as: type) }
+        Self.accumulate(&total, over: balReprojection) { f, _ in f.cost(values, as: type) }
         return total
+    }
+
+    /// total += term(factor, index) for every factor in order, each read in place: factors
+    /// hold arrays (information, square root), so `for f in factors` would copy every one
+    /// (a retain/release pair and a memmove per factor and evaluation).
+    @inlinable @inline(__always)
+    static func accumulate<F>(_ total: inout Double, over factors: [F], _ term: (borrowing F, Int) -> Double) {
+        factors.withUnsafeBufferPointer { fs in
+            for k in fs.indices { total += term(fs[k], k) }
+        }
     }
 
     /// Fills `linearization` with every factor's whitened, robust-weighted residual and its
@@ -464,39 +475,39 @@ public struct Problem: Sendable {
                     offset >= 0 ? j! + offset : nil
                 }
                 var total = 0.0
-                for (k, f) in betweenSE2.enumerated() {
+                Self.accumulate(&total, over: betweenSE2) { f, k in
                     let p = placements.betweenSE2[k]
-                    total += f.linearize(
+                    return f.linearize(
                         values, as: type, residual: r + p.residual, jacobianFrom: block(p.first),
                         jacobianTo: block(p.second))
                 }
-                for (k, f) in betweenSE3.enumerated() {
+                Self.accumulate(&total, over: betweenSE3) { f, k in
                     let p = placements.betweenSE3[k]
-                    total += f.linearize(
+                    return f.linearize(
                         values, as: type, residual: r + p.residual, jacobianFrom: block(p.first),
                         jacobianTo: block(p.second))
                 }
-                for (k, f) in priorSE2.enumerated() {
+                Self.accumulate(&total, over: priorSE2) { f, k in
                     let p = placements.priorSE2[k]
-                    total += f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
+                    return f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
                 }
-                for (k, f) in priorSE3.enumerated() {
+                Self.accumulate(&total, over: priorSE3) { f, k in
                     let p = placements.priorSE3[k]
-                    total += f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
+                    return f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
                 }
-                for (k, f) in priorPoint3.enumerated() {
+                Self.accumulate(&total, over: priorPoint3) { f, k in
                     let p = placements.priorPoint3[k]
-                    total += f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
+                    return f.linearize(values, as: type, residual: r + p.residual, jacobian: block(p.first))
                 }
-                for (k, f) in reprojection.enumerated() {
+                Self.accumulate(&total, over: reprojection) { f, k in
                     let p = placements.reprojection[k]
-                    total += f.linearize(
+                    return f.linearize(
                         values, as: type, residual: r + p.residual, jacobianPose: block(p.first),
                         jacobianPoint: block(p.second))
                 }
-                for (k, f) in balReprojection.enumerated() {
+                Self.accumulate(&total, over: balReprojection) { f, k in
                     let p = placements.balReprojection[k]
-                    total += f.linearize(
+                    return f.linearize(
                         values, as: type, residual: r + p.residual, jacobianCamera: block(p.first),
                         jacobianPoint: block(p.second))
                 }

@@ -104,8 +104,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
                 }
             }
         }
-        gradient = s.gradient()
-        diagonal = s.hessianDiagonal()
+        (gradient, diagonal) = s.gradientAndDiagonal()
         let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
         linearizationIsFinite = nonFinite == 0
         if nonFinite > 0 {
@@ -183,31 +182,9 @@ public struct BundleAdjustmentStepSolver: StepSolver {
 
     /// m(0) − m(δ) = −gᵀδ − ½ ‖J δ‖² in fp64, in the system's ordering.
     private func modelDecrease(_ s: BundleAdjustmentSystem, _ delta: [Double]) -> Double {
-        let c = s.cameraSize, p = BundleAdjustmentSystem.pointSize, m = s.residualSize
-        let pointOffset = s.cameraCount * c
-        var jd = 0.0
-        s.cameraBlocks.withUnsafeBufferPointer { cb in
-            s.pointBlocks.withUnsafeBufferPointer { pb in
-                s.cameraIndex.withUnsafeBufferPointer { cameras in
-                    s.pointIndex.withUnsafeBufferPointer { points in
-                        delta.withUnsafeBufferPointer { d in
-                            for k in 0..<s.observationCount {
-                                let camera = Int(cameras[k]), point = Int(points[k])
-                                for row in 0..<m {
-                                    var sum = 0.0
-                                    if camera >= 0 { for j in 0..<c { sum += cb[(k * m + row) * c + j] * d[camera * c + j] } }
-                                    if point >= 0 { for j in 0..<p { sum += pb[(k * m + row) * p + j] * d[pointOffset + point * p + j] } }
-                                    jd += sum * sum
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
         var gd = 0.0
         for k in delta.indices { gd += gradient[k] * delta[k] }
-        return -gd - 0.5 * jd
+        return -gd - 0.5 * s.jacobianProductNormSquared(delta)
     }
 
     private mutating func analyze(_ structure: ProblemStructure) throws {
