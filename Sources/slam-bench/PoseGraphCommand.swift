@@ -30,6 +30,9 @@ struct PoseGraphCommand: ParsableCommand {
     @Option(help: "Preconditioner refresh: once (static), everySolve, adaptive.")
     var refresh: String = "adaptive"
 
+    @Option(help: "Block-row order of the IC(0) preconditioner: amd or natural (the file's vertex order).")
+    var icOrdering: String = "amd"
+
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?
 
@@ -59,7 +62,11 @@ struct PoseGraphCommand: ParsableCommand {
         guard let policy = PoseGraphStepSolver.RefreshPolicy(rawValue: refresh) else {
             throw ValidationError("--refresh must be once, everySolve or adaptive")
         }
+        guard let icOrder = PoseGraphStepSolver.PreconditionerOrdering(rawValue: icOrdering) else {
+            throw ValidationError("--ic-ordering must be amd or natural")
+        }
         solverOptions.preconditioner = kind
+        solverOptions.preconditionerOrdering = icOrder
         solverOptions.refresh = policy
         var optimizer = LevenbergMarquardt.Options()
         optimizer.maxIterations = maxIterations

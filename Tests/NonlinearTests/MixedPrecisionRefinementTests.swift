@@ -59,15 +59,17 @@ import Testing
 
     /// Iterative refinement: with the forcing term pinned at η, the mixed step (fp32 products,
     /// fp16 IC(0) triangular solves, fp64 residual of the refinement) matches CHOLMOD's fp64
-    /// step on the same linearization to η in the energy norm of H + λI.
-    @Test(arguments: [1e-4, 1e-8])
-    func refinedStepMatchesTheCholmodStep(forcing: Double) throws {
+    /// step on the same linearization to η in the energy norm of H + λI, with either
+    /// preconditioner ordering.
+    @Test(arguments: [1e-4, 1e-8], PoseGraphStepSolver.PreconditionerOrdering.allCases)
+    func refinedStepMatchesTheCholmodStep(forcing: Double, ordering: PoseGraphStepSolver.PreconditionerOrdering) throws {
         var problem = try Self.corridor(poses: 300, offset: 0, seed: 11)
         var plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
         plan.residual = .fp64
         var options = PoseGraphStepSolver.Options()
         options.minForcing = forcing
         options.maxForcing = forcing
+        options.preconditionerOrdering = ordering
         var solver = PoseGraphStepSolver(options: options)
         _ = try solver.linearize(&problem, plan: plan)
         let damping = Damping(lambda: 1e-6, kind: .levenberg)
