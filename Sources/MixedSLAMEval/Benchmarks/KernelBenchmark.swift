@@ -5,8 +5,9 @@ import MixedSLAM
 ///
 /// Problems: a 50-keyframe BA window Jacobian (2,750 observations, 5,500 × 1,023), a
 /// sphere2500-like pose graph (2,500 poses, 4,950 edges, 6×6 blocks: its Hessian and IC(0)
-/// factor), a 500-pose graph whose fp32 Hessian fits a 512 KiB L2 (`pgo500-L2`), and in the
-/// full run the BA window and the pose graph 10× larger. Each kernel is timed as the median over
+/// factor), a 500-pose graph whose fp32 Hessian fits a 512 KiB L2 (`pgo500-L2`), a
+/// city10000-like SE(2) graph (10,000 poses, 20,000 edges, 3×3 blocks), and in the full run
+/// the BA window and the 6×6 pose graph 10× larger. Each kernel is timed as the median over
 /// repetitions of a batch long enough to dwarf clock resolution.
 public enum KernelBenchmark {
     /// What to run.
@@ -24,9 +25,9 @@ public enum KernelBenchmark {
 
     /// One timed kernel on one problem in one storage variant.
     public struct Measurement: Codable, Sendable {
-        /// Kernel name, e.g. `bsr6 A x`, `BA J p + Jt q`, `block trsv L`.
+        /// Kernel name, e.g. `bsr6 A x` (`bsr3` for 3×3 blocks), `BA J p + Jt q`, `block trsv L`.
         public var kernel: String
-        /// Problem name: `ba50`, `ba500`, `pgo500-L2`, `sphere2500`, `sphere25000`.
+        /// Problem name: `ba50`, `ba500`, `pgo500-L2`, `sphere2500`, `city10000`, `sphere25000`.
         public var problem: String
         /// `fp64`, `fp32`, `fp16` (fp16 storage, fp32 FMA) or `fp16-native` (fp16 arithmetic).
         public var variant: String
@@ -79,15 +80,15 @@ public enum KernelBenchmark {
         guard path.isSupported else { throw SparseError.unsupportedKernelPath(path.description) }
         var timer = Timer(quick: options.quick)
         var measurements: [Measurement] = []
-        var pgoProblems: [(name: String, poses: Int, edges: Int)] = [
-            ("pgo500-L2", 500, 990), ("sphere2500", 2500, 4950),
+        var pgoProblems: [(name: String, poses: Int, edges: Int, blockSize: Int)] = [
+            ("pgo500-L2", 500, 990, 6), ("sphere2500", 2500, 4950, 6), ("city10000", 10000, 20000, 3),
         ]
         var baProblems: [(name: String, poses: Int, landmarks: Int, observations: Int)] = [
             ("ba50", 50, 241, 2750),
         ]
         if !options.quick {
             baProblems.append(("ba500", 500, 2410, 27500))
-            pgoProblems.append(("sphere25000", 25000, 49500))
+            pgoProblems.append(("sphere25000", 25000, 49500, 6))
         }
         for p in baProblems {
             progress("\(p.name): BA window Jacobian, \(p.observations) observations")
@@ -96,8 +97,8 @@ public enum KernelBenchmark {
                 problem: p.name, path: path, timer: &timer)
         }
         for p in pgoProblems {
-            progress("\(p.name): \(p.poses) poses, \(p.edges) edges, 6×6 blocks")
-            let hessian = try makePoseGraphHessian(poses: p.poses, edges: p.edges, seed: 2)
+            progress("\(p.name): \(p.poses) poses, \(p.edges) edges, \(p.blockSize)×\(p.blockSize) blocks")
+            let hessian = try makePoseGraphHessian(poses: p.poses, edges: p.edges, blockSize: p.blockSize, seed: 2)
             measurements += try measureBlockMatrix(hessian, problem: p.name, path: path, timer: &timer)
             measurements += try measureFactor(hessian, problem: p.name, path: path, timer: &timer)
         }
@@ -128,9 +129,10 @@ public enum KernelBenchmark {
             landmarkIndices: landmarkIndices, blocks: blocks)
     }
 
-    /// A sphere2500-like pose-graph Hessian (full symmetric block CSR): an odometry chain plus
-    /// loop closures between poses about one ring (50 poses) apart, diagonally dominant.
-    static func makePoseGraphHessian(poses: Int, edges: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
+    /// A sphere2500-like pose-graph Hessian (full symmetric block CSR, `blockSize` 6 for SE(3),
+    /// 3 for SE(2)): an odometry chain plus loop closures between poses about one ring
+    /// (50 poses) apart, diagonally dominant.
+    static func makePoseGraphHessian(poses: Int, edges: Int, blockSize b: Int = 6, seed: UInt64) throws -> BlockCSRMatrix<Double> {
         var rng = Generator(seed: seed)
         var neighbours = [[Int32]](repeating: [], count: poses)
         var edgeCount = 0
@@ -149,15 +151,15 @@ public enum KernelBenchmark {
             let row = (neighbours[i] + [Int32(i)]).sorted()
             for j in row {
                 columns.append(j)
-                for r in 0..<6 {
-                    for c in 0..<6 {
+                for r in 0..<b {
+                    for c in 0..<b {
                         if Int(j) == i {
                             values.append(r == c ? 8 * Double(row.count) : 0)
                         } else {
                             // Symmetric: the (i, j) block is the transpose of the (j, i) block.
                             let (lo, hi) = (min(i, Int(j)), max(i, Int(j)))
                             let (rr, cc) = i < Int(j) ? (r, c) : (c, r)
-                            values.append(Generator.hash(lo, hi, rr * 6 + cc, seed))
+                            values.append(Generator.hash(lo, hi, rr * b + cc, seed))
                         }
                     }
                 }
@@ -165,7 +167,7 @@ public enum KernelBenchmark {
             pointers.append(Int32(columns.count))
         }
         return try BlockCSRMatrix(
-            blockSize: 6, blockRowCount: poses, blockColumnCount: poses, blockRowPointers: pointers,
+            blockSize: b, blockRowCount: poses, blockColumnCount: poses, blockRowPointers: pointers,
             blockColumnIndices: columns, values: values)
     }
 
@@ -232,6 +234,7 @@ public enum KernelBenchmark {
         let f32 = try h.converted(to: Float.self).matrix
         let f16 = try h.converted(to: Float16.self).matrix
         let n = h.rowCount
+        let bsr = "bsr\(h.blockSize)"
         var out: [Measurement] = []
         for v in variants {
             let options = KernelOptions(path: path, halfArithmetic: v.half)
@@ -247,18 +250,18 @@ public enum KernelBenchmark {
             case .fp64:
                 let x = vector(n, Double.self)
                 var y = vector(n, Double.self)
-                try record("bsr6 A x") { try h.multiply(x, into: &y, options: options) }
-                try record("bsr6 At x") { try h.multiplyTransposed(x, into: &y, options: options) }
+                try record("\(bsr) A x") { try h.multiply(x, into: &y, options: options) }
+                try record("\(bsr) At x") { try h.multiplyTransposed(x, into: &y, options: options) }
             case .fp32:
                 let x = vector(n, Float.self)
                 var y = vector(n, Float.self)
-                try record("bsr6 A x") { try f32.multiply(x, into: &y, options: options) }
-                try record("bsr6 At x") { try f32.multiplyTransposed(x, into: &y, options: options) }
+                try record("\(bsr) A x") { try f32.multiply(x, into: &y, options: options) }
+                try record("\(bsr) At x") { try f32.multiplyTransposed(x, into: &y, options: options) }
             case .fp16:
                 let x = vector(n, Float.self)
                 var y = vector(n, Float.self)
-                try record("bsr6 A x") { try f16.multiply(x, into: &y, options: options) }
-                try record("bsr6 At x") { try f16.multiplyTransposed(x, into: &y, options: options) }
+                try record("\(bsr) A x") { try f16.multiply(x, into: &y, options: options) }
+                try record("\(bsr) At x") { try f16.multiplyTransposed(x, into: &y, options: options) }
             }
         }
         return out
@@ -269,14 +272,14 @@ public enum KernelBenchmark {
     ) throws -> [Measurement] {
         var out: [Measurement] = []
         let flat = try scalarMatrix(h)
-        for blockSize in [6, 1] {
+        for blockSize in [h.blockSize, 1] {
             for v in variants {
                 let icOptions = IncompleteCholesky.Options(
                     storage: v.storage, kernel: KernelOptions(path: path, halfArithmetic: v.half))
-                let ic = blockSize == 6
+                let ic = blockSize > 1
                     ? try IncompleteCholesky(matrix: h, options: icOptions)
                     : try IncompleteCholesky(matrix: flat, options: icOptions)
-                let name = blockSize == 6 ? "block trsv" : "csr trsv"
+                let name = blockSize > 1 ? "block trsv" : "csr trsv"
                 switch ic.factor {
                 case .fp64(let f): out += try measureSolves(f, name, problem, v.name, icOptions.kernel, &timer)
                 case .fp32(let f): out += try measureSolves(f, name, problem, v.name, icOptions.kernel, &timer)
