@@ -34,7 +34,8 @@ public struct PrecisionSwitch: Sendable, Codable, Equatable {
     public var from: Precision
     /// Precision after.
     public var to: Precision
-    /// Why (`overflow`, `cgStagnation`, `rejectedStep`, `noiseFloor`, `indefinite`).
+    /// Why (`overflow`, `cgStagnation`, `rejectedStep`, `poorStep`, `noiseFloor`, `nonFiniteStep`,
+    /// `linearSolverFailure`).
     public var reason: String
 
     /// Creates a record of one switch.

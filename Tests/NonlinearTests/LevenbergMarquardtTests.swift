@@ -62,6 +62,27 @@ enum PoseGraphFixture {
         #expect(summary.isConverged)
     }
 
+    /// Adaptive takes a step computed below fp64 only when its gain ratio reaches
+    /// `switchingMinGainRatio` and its linear solve converged; a poorer step is solved again
+    /// one precision up (reason `poorStep`). A bound no step can reach forces that at the first
+    /// iteration; without the bound no step is judged poor. Both reach the fp64 optimum.
+    @Test(arguments: [0.0, 0.25, 0.9999])
+    func adaptiveTakesOnlyTrustedLowPrecisionSteps(bound: Double) throws {
+        let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.3, seed: 5)
+        let (_, reference) = try solve(problem, .fp64)
+        var options = LevenbergMarquardt.Options()
+        options.switchingMinGainRatio = bound
+        let (_, adaptive) = try solve(problem, .adaptive, options: options)
+        #expect(abs(adaptive.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
+        for detail in adaptive.iterationDetails where detail.accepted && !detail.plan.hasPrefix("adaptive(fp64/fp64/fp64/fp64") {
+            #expect(detail.gainRatio >= bound, "iteration \(detail.iteration): gain \(detail.gainRatio)")
+            #expect(detail.linearTermination == "converged", "iteration \(detail.iteration)")
+        }
+        let poor = adaptive.switches.filter { $0.reason == "poorStep" }
+        if bound == 0 { #expect(poor.isEmpty) }
+        if bound == 0.9999 { #expect(poor.first?.iteration == 2, "\(adaptive.switches)") }
+    }
+
     /// Every plan reaches the fp64 optimum on a small noisy graph; adaptive to 1e-9 relative.
     @Test func plansReachTheCholmodOptimum() throws {
         let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 2)
