@@ -79,12 +79,14 @@ public struct CGNR: Sendable {
     ) throws -> ConversionReport {
         prepared = nil
         let n = system.columnCount
-        let diagonal = diagonal ?? system.hessianDiagonal()
+        // One pass over J yields both when either is missing.
+        let computed = gradient == nil || diagonal == nil ? system.gradientAndDiagonal() : nil
+        let diagonal = diagonal ?? computed!.diagonal
         guard diagonal.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: diagonal.count) }
         guard diagonal.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian") }
         let scale = options.equilibrateColumns
             ? diagonal.map { $0 > 0 ? 1 / $0.squareRoot() : 1 } : [Double](repeating: 1, count: n)
-        let g = gradient ?? system.gradient()
+        let g = gradient ?? computed!.gradient
         guard g.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: g.count) }
         guard g.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("gradient") }
         let rhs = (0..<n).map { Float(-g[$0] * scale[$0]) }

@@ -13,6 +13,13 @@ enum PoseGraphFixture {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return Double((z ^ (z >> 31)) >> 11) * 0x1p-52 - 1
         }
+
+        /// Exp(n) with translation and rotation parts uniform in [−scale, scale].
+        mutating func perturbation(_ scale: Double) -> SE3<Double> {
+            SE3.exp(SE3<Double>.Tangent(
+                translation: SIMD3(uniform(), uniform(), uniform()) * scale,
+                rotation: SIMD3(uniform(), uniform(), uniform()) * scale))
+        }
     }
 
     /// An SE(3) graph: a helix of `poses`, odometry i→i+1 and a loop closure every 7 poses back
@@ -25,20 +32,15 @@ enum PoseGraphFixture {
                 rotation: SO3.exp(SIMD3(0.1 * sin(a), 0.05, a)),
                 translation: SIMD3(3 * cos(a), 3 * sin(a), 0.1 * Double(i)))
         }
-        func perturbation(_ scale: Double) -> SE3<Double> {
-            SE3.exp(SE3<Double>.Tangent(
-                translation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale,
-                rotation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale))
-        }
         var problem = Problem()
-        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * perturbation(i == 0 ? 0 : drift)) }
+        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * random.perturbation(i == 0 ? 0 : drift)) }
         var pairs = (0..<(poses - 1)).map { ($0, $0 + 1) }
         for i in stride(from: 7, to: poses, by: 7) { pairs.append((i - 5, i)) }
         let information = try InformationMatrix(
             [100, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0,
              0, 0, 0, 400, 0, 0, 0, 0, 0, 0, 400, 0, 0, 0, 0, 0, 0, 400], dimension: 6)
         for (i, j) in pairs {
-            let z = truth[i].inverse * truth[j] * perturbation(noise)
+            let z = truth[i].inverse * truth[j] * random.perturbation(noise)
             _ = try problem.add(BetweenFactorSE3(from: i, to: j, measurement: z, information: information))
         }
         return problem

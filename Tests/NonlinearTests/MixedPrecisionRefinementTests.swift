@@ -17,20 +17,15 @@ import Testing
                 rotation: SO3.exp(SIMD3(0, 0.02 * sin(0.1 * s), 0.3 * sin(0.05 * s))),
                 translation: SIMD3(offset + s, offset + 5 * sin(0.05 * s), 0.01 * s))
         }
-        func perturbation(_ scale: Double) -> SE3<Double> {
-            SE3.exp(SE3<Double>.Tangent(
-                translation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale,
-                rotation: SIMD3(random.uniform(), random.uniform(), random.uniform()) * scale))
-        }
         var problem = Problem()
-        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * perturbation(i == 0 ? 0 : 0.02)) }
+        for i in 0..<poses { try problem.addSE3(id: i, truth[i] * random.perturbation(i == 0 ? 0 : 0.02)) }
         var pairs = (0..<(poses - 1)).map { ($0, $0 + 1) }
         for i in stride(from: 25, to: poses, by: 25) { pairs.append((i - 20, i)) }
         let information = try InformationMatrix(
             [1e4, 0, 0, 0, 0, 0, 0, 1e4, 0, 0, 0, 0, 0, 0, 1e4, 0, 0, 0,
              0, 0, 0, 1e5, 0, 0, 0, 0, 0, 0, 1e5, 0, 0, 0, 0, 0, 0, 1e5], dimension: 6)
         for (i, j) in pairs {
-            let z = truth[i].inverse * truth[j] * perturbation(0.01)
+            let z = truth[i].inverse * truth[j] * random.perturbation(0.01)
             _ = try problem.add(BetweenFactorSE3(from: i, to: j, measurement: z, information: information))
         }
         return problem
