@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["SLAMSparse", "CKernels", "CSuiteSparse", "CLapack"]),
         .target(
             name: "SLAMNonlinear",
-            dependencies: ["SLAMGeometry", "SLAMSparse", "SLAMLinear"]),
+            dependencies: ["SLAMGeometry", "SLAMSparse", "SLAMLinear", "CKernels"]),
         .target(name: "SLAMIO", dependencies: ["SLAMGeometry", "SLAMNonlinear"]),
         .target(
             name: "MixedSLAM",

@@ -22,6 +22,7 @@
 #ifndef MIXEDSLAM_CKERNELS_H
 #define MIXEDSLAM_CKERNELS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -221,6 +222,21 @@ double ck_ba_jx_norm2_f64(int32_t c, int32_t m, int32_t ncams, int32_t nobs,
                           const int32_t *restrict cam, const int32_t *restrict pt,
                           const double *restrict cblocks, const double *restrict pblocks,
                           const double *restrict x);
+
+/*
+ * Normal equations H += Σ_f Σ_{a,b} J_faᵀ J_fb and g += Σ_f Σ_a J_faᵀ r_f, fp64, for factors
+ * whose Jacobian blocks all have B columns (one tangent dimension). Factor f has residual rows
+ * res[residual_offsets[f] ..< residual_offsets[f+1]] (m of them) and blocks
+ * factor_blocks[f] ..< factor_blocks[f+1]; block k is m×B row-major at jac[block_offsets[k] ..],
+ * on variable block_vars[k] (g[B·block_vars[k] ..]). The (a, b) pair of a factor's blocks adds
+ * into the B×B row-major block h[B²·scatter[scatter_offsets[f] + a·nb + b] ..] (nb blocks,
+ * both triangles stored). h and g are accumulated into, not cleared. 1 ≤ B ≤ 9.
+ */
+int ck_normal_blocks_f64(int32_t B, ptrdiff_t nfactors, const ptrdiff_t *restrict residual_offsets,
+                         const ptrdiff_t *restrict factor_blocks, const ptrdiff_t *restrict block_offsets,
+                         const ptrdiff_t *restrict block_vars, const ptrdiff_t *restrict scatter_offsets,
+                         const int32_t *restrict scatter, const double *restrict jac,
+                         const double *restrict res, double *restrict h, double *restrict g);
 
 /** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
  *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */

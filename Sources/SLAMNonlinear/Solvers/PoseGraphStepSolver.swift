@@ -1,3 +1,4 @@
+import CKernels
 import SLAMLinear
 import SLAMSparse
 
@@ -167,39 +168,10 @@ public struct PoseGraphStepSolver: StepSolver {
         let b = blockSize, bb = b * b
         for k in h.values.indices { h.values[k] = 0 }
         for k in gradient.indices { gradient[k] = 0 }
-        lin.jacobians.withUnsafeBufferPointer { jac in
-            lin.residuals.withUnsafeBufferPointer { res in
-                h.values.withUnsafeMutableBufferPointer { hv in
-                    for f in 0..<structure.factorCount {
-                        let m = structure.residualDimension(ofFactor: f)
-                        let r = res.baseAddress! + structure.residualOffsets[f]
-                        let first = structure.factorBlockOffsets[f], last = structure.factorBlockOffsets[f + 1]
-                        var pair = scatterOffsets[f]
-                        for ba in first..<last {
-                            let ja = jac.baseAddress! + structure.blockJacobianOffsets[ba]
-                            let va = structure.blockVariables[ba]
-                            for i in 0..<b {
-                                var sum = 0.0
-                                for row in 0..<m { sum += ja[row * b + i] * r[row] }
-                                gradient[va * b + i] += sum
-                            }
-                            for bbIndex in first..<last {
-                                let jb = jac.baseAddress! + structure.blockJacobianOffsets[bbIndex]
-                                let target = hv.baseAddress! + Int(scatter[pair]) * bb
-                                pair += 1
-                                for i in 0..<b {
-                                    for j in 0..<b {
-                                        var sum = 0.0
-                                        for row in 0..<m { sum += ja[row * b + i] * jb[row * b + j] }
-                                        target[i * b + j] += sum
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        ck_normal_blocks_f64(
+            Int32(b), structure.factorCount, structure.residualOffsets, structure.factorBlockOffsets,
+            structure.blockJacobianOffsets, structure.blockVariables, scatterOffsets, scatter,
+            lin.jacobians, lin.residuals, &h.values, &gradient)
         var maxNorm = 0.0
         for (v, block) in diagonalBlock.enumerated() {
             for i in 0..<b { diagonal[v * b + i] = h.values[block * bb + i * b + i] }
