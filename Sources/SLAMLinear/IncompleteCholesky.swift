@@ -1,11 +1,12 @@
 import CKernels
 import SLAMSparse
 
-/// A static incomplete-Cholesky preconditioner M = A ≈ Pᵀ S⁻¹ L Lᵀ S⁻¹ P, scalar or block IC(0).
+/// A static incomplete-Cholesky preconditioner M = A ≈ Pᵀ S⁻¹ L Lᵀ S⁻¹ P, scalar or block,
+/// IC(0) or IC(1).
 ///
 /// Built once per problem and applied in every CG iteration. The factor keeps the sparsity
-/// pattern of the lower triangle of the (permuted) matrix, so its cost and memory are known in
-/// advance. Before factoring, the matrix is symmetrically permuted with the caller's ordering
+/// pattern of the lower triangle of the (permuted) matrix, plus the first level of fill with
+/// ``Options/fillLevel`` 1, so its cost and memory are known in advance. Before factoring, the matrix is symmetrically permuted with the caller's ordering
 /// (the caller computes AMD with SuiteSparse) and Jacobi scaled to unit diagonal, so factor
 /// entries stay bounded and fp16 storage does not overflow. A non-positive pivot is repaired
 /// by factoring Ã + α I with a growing shift α (Manteuffel's shifted IC), and α is reported.
@@ -25,6 +26,10 @@ public struct IncompleteCholesky: Sendable {
         /// Attempts before giving up with ``SparseError/factorizationBreakdown(row:shift:)``;
         /// default 30 (the shift then exceeds the unit diagonal, which always factors).
         public var maximumAttempts: Int
+        /// Level of fill kept beyond the matrix's own pattern: 0 (default) is IC(0); 1 also keeps
+        /// every entry (i, j) that one elimination step fills, rows i and j sharing a column
+        /// m < min(i, j) (IC(1)).
+        public var fillLevel: Int = 0
         /// Kernel path and fp16 arithmetic for the triangular solves.
         public var kernel: KernelOptions
 
@@ -123,7 +128,7 @@ public struct IncompleteCholesky: Sendable {
         values: [Double], permutation blockPermutation: [Int32]?, options: Options
     ) throws(SparseError) {
         guard options.maximumAttempts >= 1, options.shiftGrowth > 1, options.firstRetryShift > 0,
-              options.initialShift >= 0
+              options.initialShift >= 0, (0...1).contains(options.fillLevel)
         else { throw .invalidArgument("shift options \(options)") }
         let bb = b * b
         let order = blockPermutation ?? (0..<nb).map { Int32($0) }
@@ -184,6 +189,10 @@ public struct IncompleteCholesky: Sendable {
             }
         }
 
+        if options.fillLevel == 1 {
+            (counts, lowerColumns, lowerValues) = Self.addLevelOneFill(
+                blockSize: b, blockCount: nb, rowPointers: counts, columns: lowerColumns, values: lowerValues)
+        }
         // Jacobi scaling to unit diagonal.
         let n = nb * b
         var scale64 = [Double](repeating: 0, count: n)
@@ -298,6 +307,51 @@ public struct IncompleteCholesky: Sendable {
         let wideCount = options.storage == .fp64 ? n : 0
         self.wideIn = [Double](repeating: 0, count: wideCount)
         self.wideOut = [Double](repeating: 0, count: wideCount)
+    }
+
+    /// The lower block pattern of IC(1): the given pattern (rows sorted by column, diagonal
+    /// last) plus every (i, j), j < i, whose rows share a column m < j, with zero blocks at the
+    /// added positions.
+    private static func addLevelOneFill(
+        blockSize b: Int, blockCount nb: Int, rowPointers: [Int32], columns: [Int32], values: [Double]
+    ) -> (rowPointers: [Int32], columns: [Int32], values: [Double]) {
+        let bb = b * b
+        // Rows of each column below the diagonal: column m's entries (j, m), j > m.
+        var below = [[Int32]](repeating: [], count: nb)
+        for i in 0..<nb {
+            for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) - 1 { below[Int(columns[k])].append(Int32(i)) }
+        }
+        var newPointers = [Int32](repeating: 0, count: nb + 1)
+        var newColumns: [Int32] = []
+        var newValues: [Double] = []
+        var mark = [Int](repeating: -1, count: nb)
+        var row: [Int32] = []
+        for i in 0..<nb {
+            row.removeAll(keepingCapacity: true)
+            for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) {
+                mark[Int(columns[k])] = i
+                row.append(columns[k])
+            }
+            for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) - 1 {
+                for j in below[Int(columns[k])] where Int(j) < i && mark[Int(j)] != i {
+                    mark[Int(j)] = i
+                    row.append(j)
+                }
+            }
+            row.sort()
+            var source = Int(rowPointers[i])
+            for column in row {
+                newColumns.append(column)
+                if source < Int(rowPointers[i + 1]) && columns[source] == column {
+                    newValues.append(contentsOf: values[(source * bb)..<((source + 1) * bb)])
+                    source += 1
+                } else {
+                    newValues.append(contentsOf: repeatElement(0, count: bb))
+                }
+            }
+            newPointers[i + 1] = Int32(newColumns.count)
+        }
+        return (newPointers, newColumns, newValues)
     }
 
     /// z = M⁻¹ r = Pᵀ S (L Lᵀ)⁻¹ S P r: the two triangular solves in the factor's precision,

@@ -30,8 +30,11 @@ struct PoseGraphCommand: ParsableCommand {
     @Option(help: "Preconditioner refresh: once (static), everySolve, adaptive.")
     var refresh: String = "adaptive"
 
-    @Option(help: "Block-row order of the IC(0) preconditioner: amd or natural (the file's vertex order).")
+    @Option(help: "Block-row order of the IC preconditioner: amd or natural (the file's vertex order).")
     var icOrdering: String = "amd"
+
+    @Option(help: "Fill level of the incomplete-Cholesky preconditioner: 0 (IC(0)) or 1 (IC(1)).")
+    var icFill: Int = 0
 
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?
@@ -67,6 +70,7 @@ struct PoseGraphCommand: ParsableCommand {
         }
         solverOptions.preconditioner = kind
         solverOptions.preconditionerOrdering = icOrder
+        solverOptions.preconditionerFillLevel = icFill
         solverOptions.refresh = policy
         var optimizer = LevenbergMarquardt.Options()
         optimizer.maxIterations = maxIterations

@@ -112,6 +112,65 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
         }
     }
 
+    /// A star whose centre is eliminated first: that elimination fills every pair of leaves
+    /// (level 1) and nothing else fills, so IC(1) is the complete factor while IC(0) drops
+    /// the leaves' coupling. Checked through M⁻¹ A x = x in fp64 storage.
+    @Test(arguments: [1, 3])
+    func levelOneFillIsExactOnAStar(blockSize b: Int) throws {
+        let nodes = 6
+        var seed: UInt64 = 99
+        func next() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53) - 0.5
+        }
+        var triplets: [(Int, Int, Double)] = []
+        for leaf in 1..<nodes {
+            for r in 0..<b {
+                for c in 0..<b {
+                    let v = next()
+                    triplets += [(leaf * b + r, c, v), (c, leaf * b + r, v)]
+                }
+            }
+        }
+        for i in 0..<(nodes * b) { triplets.append((i, i, Double(nodes * b))) }
+        let n = nodes * b
+        let flat = try CSRMatrix<Double>(rowCount: n, columnCount: n, triplets: triplets)
+        var dense = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for (r, c, v) in triplets { dense[r][c] += v }
+        let x = (0..<n).map { Float(($0 * 5) % 9 - 4) / 4 }
+        let ax = denseMultiply(dense, x.map(Double.init)).map { Float($0) }
+
+        func worstError(fillLevel: Int) throws -> Double {
+            var options = IncompleteCholesky.Options(storage: .fp64)
+            options.fillLevel = fillLevel
+            var ic: IncompleteCholesky
+            if b == 1 {
+                ic = try IncompleteCholesky(matrix: flat, options: options)
+            } else {
+                var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
+                for bi in 0..<nodes {
+                    for bj in 0..<nodes {
+                        let block = (0..<(b * b)).map { dense[bi * b + $0 / b][bj * b + $0 % b] }
+                        guard block.contains(where: { $0 != 0 }) else { continue }
+                        columns.append(Int32(bj))
+                        values += block
+                    }
+                    pointers.append(Int32(columns.count))
+                }
+                let block = try BlockCSRMatrix(
+                    blockSize: b, blockRowCount: nodes, blockColumnCount: nodes, blockRowPointers: pointers,
+                    blockColumnIndices: columns, values: values)
+                ic = try IncompleteCholesky(matrix: block, options: options)
+            }
+            var z = [Float](repeating: 0, count: n)
+            try ic.apply(ax, into: &z)
+            return zip(z, x).map { abs(Double($0) - Double($1)) }.max()!
+        }
+        // fp32 vectors: the exact factor leaves only their rounding (κ ≤ 3 here).
+        #expect(try worstError(fillLevel: 1) <= 1e-5)
+        #expect(try worstError(fillLevel: 0) >= 1e-3)
+    }
+
     @Test func rejectsBadInput() throws {
         let a = try CSRMatrix<Double>(rowCount: 2, columnCount: 2, triplets: [(0, 0, 1), (1, 0, 0.5), (1, 1, -1)])
         #expect(throws: SparseError.invalidArgument("diagonal entry 1 is -1.0, not positive")) {
