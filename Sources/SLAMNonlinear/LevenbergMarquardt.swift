@@ -48,10 +48,13 @@ public struct LevenbergMarquardt: Sendable {
         public var gaussNewton = false
         /// Wall-clock budget in seconds; nil for none. Default nil.
         public var timeBudgetSeconds: Double?
-        /// Adaptive plan: escalate when an accepted step's relative decrease is below this for
-        /// a plan whose lowest precision is fp16. Default 1e-4.
+        /// Relative decrease that fp16 rounding hides. Adaptive plan: escalate when an accepted
+        /// step's relative decrease is below this for a plan whose lowest precision is fp16.
+        /// Fixed plans with fp16 residuals stop (``TerminationReason/functionTolerance``) when a
+        /// rejected, barely damped step (λ ≤ ``initialLambda``) predicted a decrease below it:
+        /// their gradient carries this much noise. Default 1e-4.
         public var halfNoiseFloor = 1e-4
-        /// Adaptive plan: the same for fp32. Default 1e-7.
+        /// The same for fp32 (the `mixed` and `fp32` plans' residuals). Default 1e-7.
         public var singleNoiseFloor = 1e-7
         /// Adaptive plan: a step computed below fp64 is taken only when its gain ratio reaches
         /// this and its linear solve converged; otherwise the same λ is solved again at the next
@@ -299,7 +302,13 @@ public struct LevenbergMarquardt: Sendable {
             } else {
                 problem.snapshot = saved
                 summary.iterationDetails.append(detail)
-                if modelConverged {
+                // A fixed plan that linearizes below fp64 has a gradient with that precision's
+                // rounding noise: once a barely damped step predicts less than the noise floor
+                // and the fp64 cost refuses it, raising λ only shortens steps along noise.
+                let residualFloor = plan.residual == .fp16 ? options.halfNoiseFloor : options.singleNoiseFloor
+                let belowResidualNoise = !plan.switching && plan.residual < .fp64 && lambda <= options.initialLambda
+                    && step.predictedDecrease >= 0 && step.predictedDecrease <= residualFloor * cost
+                if modelConverged || belowResidualNoise {
                     summary.termination = .functionTolerance
                     break
                 }

@@ -3,7 +3,8 @@ import SLAMSparse
 
 /// Why a nonlinear solve stopped.
 public enum TerminationReason: String, Sendable, Codable, Equatable {
-    /// Relative cost decrease fell below ``LevenbergMarquardt/Options/functionTolerance``.
+    /// Relative cost decrease fell below ``LevenbergMarquardt/Options/functionTolerance``, or
+    /// below what the plan's residual precision resolves (``LevenbergMarquardt/Options/singleNoiseFloor``).
     case functionTolerance
     /// The gradient's max-norm fell below ``LevenbergMarquardt/Options/gradientTolerance``.
     case gradientTolerance

@@ -145,6 +145,29 @@ enum PoseGraphFixture {
         }
     }
 
+    /// fp32 residuals leave a gradient noise of about u₃₂ · cost: once a barely damped step
+    /// predicts less than `singleNoiseFloor` of the cost and the fp64 cost refuses it, the
+    /// fixed fp32 and mixed plans stop instead of raising λ over noise. With the floor at 0
+    /// (never) the same graphs end in runs of rejected steps.
+    @Test func fixedFp32PlansStopAtTheirResidualNoiseFloor() throws {
+        var rejectedWithoutFloor = 0
+        for seed in UInt64(1)...4 {
+            let problem = try PoseGraphFixture.se3(poses: 150, noise: 0.01, drift: 0.3, seed: seed)
+            let (_, reference) = try solve(problem, .fp64)
+            for preset in [PrecisionPlan.Preset.mixed, .fp32] {
+                let (_, summary) = try solve(problem, preset)
+                #expect(summary.termination == .functionTolerance)
+                #expect(summary.iterationDetails.filter { !$0.accepted }.count <= 1, "\(preset) seed \(seed)")
+                #expect(abs(summary.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
+                var options = LevenbergMarquardt.Options()
+                options.singleNoiseFloor = 0
+                let (_, unbounded) = try solve(problem, preset, options: options)
+                rejectedWithoutFloor = max(rejectedWithoutFloor, unbounded.iterationDetails.filter { !$0.accepted }.count)
+            }
+        }
+        #expect(rejectedWithoutFloor >= 5)
+    }
+
     @Test func rejectedStepsNeverWorsenTheState() throws {
         let problem = try PoseGraphFixture.se3(poses: 30, noise: 0.01, drift: 0.8, seed: 4)
         let (solved, summary) = try solve(problem, .fp64)
