@@ -6,7 +6,8 @@ import SLAMSparse
 ///
 /// Built once per problem and applied in every CG iteration. The factor keeps the sparsity
 /// pattern of the lower triangle of the (permuted) matrix, plus the first level of fill with
-/// ``Options/fillLevel`` 1, so its cost and memory are known in advance. Before factoring, the matrix is symmetrically permuted with the caller's ordering
+/// ``Options/fillLevel`` 1, so its cost and memory are known in advance. Before factoring,
+/// the matrix is symmetrically permuted with the caller's ordering
 /// (the caller computes AMD with SuiteSparse) and Jacobi scaled to unit diagonal, so factor
 /// entries stay bounded and fp16 storage does not overflow. A non-positive pivot is repaired
 /// by factoring Ã + α I with a growing shift α (Manteuffel's shifted IC), and α is reported.
@@ -129,7 +130,7 @@ public struct IncompleteCholesky: Sendable {
     ) throws(SparseError) {
         guard options.maximumAttempts >= 1, options.shiftGrowth > 1, options.firstRetryShift > 0,
               options.initialShift >= 0, (0...1).contains(options.fillLevel)
-        else { throw .invalidArgument("shift options \(options)") }
+        else { throw .invalidArgument("shift or fill options \(options)") }
         let bb = b * b
         let order = blockPermutation ?? (0..<nb).map { Int32($0) }
         guard order.count == nb else { throw .dimensionMismatch(expected: nb, actual: order.count) }

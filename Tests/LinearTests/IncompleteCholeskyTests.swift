@@ -178,6 +178,9 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
         }
         let b = try CSRMatrix<Double>(rowCount: 2, columnCount: 2, triplets: [(0, 0, 1), (1, 1, 1)])
         #expect(throws: SparseError.self) { try IncompleteCholesky(matrix: b, permutation: [0, 0]) }
+        var fill2 = IncompleteCholesky.Options()
+        fill2.fillLevel = 2
+        #expect(throws: SparseError.self) { try IncompleteCholesky(matrix: b, options: fill2) }
         var ic = try IncompleteCholesky(matrix: b)
         var z = [Float](repeating: 0, count: 3)
         #expect(throws: SparseError.dimensionMismatch(expected: 2, actual: 3)) { try ic.apply([1, 2, 3], into: &z) }
