@@ -56,6 +56,12 @@ public struct LevenbergMarquardt: Sendable {
         public var halfNoiseFloor = 1e-4
         /// The same for fp32 (the `mixed` and `fp32` plans' residuals). Default 1e-7.
         public var singleNoiseFloor = 1e-7
+
+        /// The noise floor of a precision below fp64: ``halfNoiseFloor`` for fp16, else
+        /// ``singleNoiseFloor``.
+        func noiseFloor(_ precision: Precision) -> Double {
+            precision == .fp16 ? halfNoiseFloor : singleNoiseFloor
+        }
         /// Adaptive plan: a step computed below fp64 is taken only when its gain ratio reaches
         /// this and its linear solve converged; otherwise the same λ is solved again at the next
         /// precision. Default 0.25 (Marquardt's "poor agreement" bound): on MIT, two fp32 steps
@@ -290,8 +296,7 @@ public struct LevenbergMarquardt: Sendable {
                     lambda = min(max(lambda * max(1.0 / 3.0, factor), options.minLambda), options.maxLambda)
                     nu = 2
                 }
-                let floor = plan.lowest == .fp16 ? options.halfNoiseFloor : options.singleNoiseFloor
-                if plan.switching && plan.lowest < .fp64 && relativeDecrease < floor {
+                if plan.switching && plan.lowest < .fp64 && relativeDecrease < options.noiseFloor(plan.lowest) {
                     _ = escalate("noiseFloor")
                     continue
                 }
@@ -305,9 +310,9 @@ public struct LevenbergMarquardt: Sendable {
                 // A fixed plan that linearizes below fp64 has a gradient with that precision's
                 // rounding noise: once a barely damped step predicts less than the noise floor
                 // and the fp64 cost refuses it, raising λ only shortens steps along noise.
-                let residualFloor = plan.residual == .fp16 ? options.halfNoiseFloor : options.singleNoiseFloor
                 let belowResidualNoise = !plan.switching && plan.residual < .fp64 && lambda <= options.initialLambda
-                    && step.predictedDecrease >= 0 && step.predictedDecrease <= residualFloor * cost
+                    && step.predictedDecrease >= 0
+                    && step.predictedDecrease <= options.noiseFloor(plan.residual) * cost
                 if modelConverged || belowResidualNoise {
                     summary.termination = .functionTolerance
                     break

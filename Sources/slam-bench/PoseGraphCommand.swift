@@ -68,6 +68,7 @@ struct PoseGraphCommand: ParsableCommand {
         guard let icOrder = PoseGraphStepSolver.PreconditionerOrdering(rawValue: icOrdering) else {
             throw ValidationError("--ic-ordering must be amd or natural")
         }
+        guard (0...1).contains(icFill) else { throw ValidationError("--ic-fill must be 0 or 1") }
         solverOptions.preconditioner = kind
         solverOptions.preconditionerOrdering = icOrder
         solverOptions.preconditionerFillLevel = icFill
