@@ -49,19 +49,34 @@ public struct DenseCholesky: Sendable {
     }
 
     /// Solves A X = B in place for `columns` right-hand sides stored column-major in `b`.
+    ///
+    /// One right-hand side goes through two BLAS-2 triangular solves (`dtrsv`): OpenBLAS'
+    /// `dpotrs` takes its BLAS-3 path and copies the factor on every call, which dominated a
+    /// preconditioner applying it once per CG iteration. Several go through `dpotrs`, without
+    /// LAPACKE's NaN scan of the factor (finite by construction). A non-finite `b` gives a
+    /// non-finite solution.
     public func solve(_ b: inout [Double], columns: Int = 1) throws(LinearSolverError) {
         guard b.count == dimension * columns else {
             throw .dimensionMismatch(expected: dimension * columns, actual: b.count)
         }
         guard dimension > 0 else { return }
         let n = Int32(dimension)
+        if columns == 1 {
+            factor.withUnsafeBufferPointer { l in
+                b.withUnsafeMutableBufferPointer { x in
+                    cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, n, l.baseAddress, n, x.baseAddress, 1)
+                    cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, n, l.baseAddress, n, x.baseAddress, 1)
+                }
+            }
+            return
+        }
         let info = factor.withUnsafeBufferPointer { l in
             b.withUnsafeMutableBufferPointer {
-                LAPACKE_dpotrs(
+                LAPACKE_dpotrs_work(
                     LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), n, Int32(columns), l.baseAddress, n,
                     $0.baseAddress, n)
             }
         }
-        if info != 0 { throw .library(name: "LAPACKE_dpotrs", status: Int(info)) }
+        if info != 0 { throw .library(name: "LAPACKE_dpotrs_work", status: Int(info)) }
     }
 }

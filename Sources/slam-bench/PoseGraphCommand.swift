@@ -36,6 +36,9 @@ struct PoseGraphCommand: ParsableCommand {
     @Option(help: "Fill level of the incomplete-Cholesky preconditioner: 0 (IC(0)) or 1 (IC(1)).")
     var icFill: Int = 0
 
+    @Option(help: "Aggregates of a coarse correction (rigid motions of runs of poses) added to the IC preconditioner; 0: none.")
+    var coarseAggregates: Int = 0
+
     @Option(help: "Write every plan's optimized trajectory as TUM files into this folder.")
     var tumDir: String?
 
@@ -69,9 +72,11 @@ struct PoseGraphCommand: ParsableCommand {
             throw ValidationError("--ic-ordering must be amd or natural")
         }
         guard (0...1).contains(icFill) else { throw ValidationError("--ic-fill must be 0 or 1") }
+        guard coarseAggregates >= 0 else { throw ValidationError("--coarse-aggregates must be 0 or more") }
         solverOptions.preconditioner = kind
         solverOptions.preconditionerOrdering = icOrder
         solverOptions.preconditionerFillLevel = icFill
+        solverOptions.coarseAggregates = coarseAggregates
         solverOptions.refresh = policy
         var optimizer = LevenbergMarquardt.Options()
         optimizer.maxIterations = maxIterations
