@@ -234,6 +234,7 @@ public struct LevenbergMarquardt: Sendable {
             summary.halfUnderflowCount += step.halfUnderflows
             if let shift = step.preconditionerShift { summary.preconditionerShifts.append(shift) }
             if step.factoredPreconditioner { summary.preconditionerFactorizations += 1 }
+            if step.droppedCoarseCorrection { summary.droppedCoarseCorrections += 1 }
 
             let cgStalled = step.termination == ConjugateGradient.Termination.stagnated.rawValue
                 || step.termination == ConjugateGradient.Termination.maxIterations.rawValue

@@ -51,6 +51,9 @@ public struct StepResult: Sendable {
     public var preconditionerShift: Double?
     /// Whether a preconditioner was factored for this step.
     public var factoredPreconditioner = false
+    /// Whether the preconditioner's coarse correction was dropped during this solve because
+    /// its first CG solve failed or did not lower the fp64 model.
+    public var droppedCoarseCorrection = false
 
     /// Creates a result.
     public init(delta: [Double], predictedDecrease: Double, iterations: Int, termination: String) {

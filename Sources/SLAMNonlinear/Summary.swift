@@ -106,6 +106,8 @@ public struct Summary: Sendable, Codable, Equatable {
     public var halfUnderflowCount = 0
     /// Diagonal shifts applied to incomplete factorizations after breakdown.
     public var preconditionerShifts: [Double] = []
+    /// Solves whose coarse correction was dropped (see ``PoseGraphStepSolver/Options/coarseAggregates``).
+    public var droppedCoarseCorrections = 0
     /// Preconditioner (re)factorizations done.
     public var preconditionerFactorizations = 0
     /// Symbolic analyses done (ordering, pattern, CHOLMOD analysis): 0 when reused from an
@@ -164,7 +166,7 @@ public struct Summary: Sendable, Codable, Equatable {
         lines.append("linear iterations    \(linearIterations)")
         lines.append("symbolic analyses    \(symbolicAnalyses) from scratch, \(extendedSymbolicAnalyses) extended"
             + (reusedSymbolicAnalysis ? " (earlier analysis reused)" : ""))
-        lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format))")
+        lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format)), coarse level dropped \(droppedCoarseCorrections)×")
         lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
         lines.append("")
         lines.append("iter  cost          new cost      lambda     gain      step      |g|inf    lin  linear end  plan")

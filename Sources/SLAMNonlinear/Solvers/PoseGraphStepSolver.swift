@@ -406,6 +406,7 @@ public struct PoseGraphStepSolver: StepSolver {
                     // (κ u₃₂ ≳ 1: parking-garage at small λ), so CG's answer is noise there:
                     // this factor continues on the fine level alone.
                     coarseCorrection = nil
+                    result.droppedCoarseCorrection = true
                     continue
                 }
                 // Not even the first solve lowered the model: no usable step at this damping.
