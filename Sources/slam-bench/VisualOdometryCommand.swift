@@ -29,6 +29,12 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "LM relative cost-decrease tolerance per window (default: the driver's, 1e-4).")
     var functionTolerance: Double?
 
+    @Option(help: "With --sequence: what the driver does with a leaving keyframe's observations: drop, landmarkPriors (needs --huber).")
+    var marginalization = "drop"
+
+    @Option(help: "With --sequence: Huber threshold of the driver's reprojection factors, whitened pixels (0: no robust kernel).")
+    var huber = 0.0
+
     @Flag(help: "Also run the SlidingWindowBA driver over the windows' keyframes for each plan (whole-trajectory ATE, Sim(3)).")
     var sequence = false
 
@@ -41,6 +47,15 @@ struct VisualOdometry: ParsableCommand {
         options.windowSize = windowSize
         options.windowCount = windows > 0 ? windows : nil
         options.optimizer.maxIterations = maxIterations
+        guard let fate = SlidingWindowBA.Marginalization(rawValue: marginalization) else {
+            throw ValidationError("--marginalization: drop or landmarkPriors")
+        }
+        options.marginalization = fate
+        guard huber >= 0, huber.isFinite else { throw ValidationError("--huber must be ≥ 0") }
+        if huber > 0 { options.kernel = .huber(threshold: huber) }
+        guard fate == .drop || huber > 0 else {
+            throw ValidationError("--marginalization landmarkPriors needs a robust kernel: add --huber 2")
+        }
         if let functionTolerance { options.optimizer.functionTolerance = functionTolerance }
         if let cgTolerance { options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance }
         switch common.solver {
@@ -110,6 +125,8 @@ struct VisualOdometrySummary: Encodable {
 
     struct Sequence: Encodable {
         var plan: String
+        var marginalization: String
+        var rejectedLandmarkPriors: Int
         var keyframes: Int
         var trajectoryATE: Double
         var trajectoryATESE3: Double
@@ -159,7 +176,8 @@ struct VisualOdometrySummary: Encodable {
         }
         self.sequences = try sequences.map {
             Sequence(
-                plan: $0.plan, keyframes: $0.keyframes, trajectoryATE: $0.trajectoryATE,
+                plan: $0.plan, marginalization: $0.marginalization,
+                rejectedLandmarkPriors: $0.rejectedLandmarkPriors, keyframes: $0.keyframes, trajectoryATE: $0.trajectoryATE,
                 trajectoryATESE3: $0.trajectoryATESE3,
                 windowATE: $0.windowATE.isEmpty ? nil : try LoopClosureSummary.Distribution($0.windowATE),
                 solveSeconds: try LoopClosureSummary.Distribution($0.solveSeconds),
@@ -225,9 +243,9 @@ struct VisualOdometrySummary: Encodable {
     }
 
     var sequenceTable: TextTable {
-        var t = TextTable(["sequence plan", "keyframes", "trajectory ATE Sim(3) m", "SE(3) m", "window ATE median", "solve ms median", "skips parallax/behind/obs"])
+        var t = TextTable(["sequence plan", "marginalization", "keyframes", "trajectory ATE Sim(3) m", "SE(3) m", "window ATE median", "solve ms median", "skips parallax/behind/obs"])
         for s in sequences {
-            t.add([s.plan, "\(s.keyframes)", fmt(s.trajectoryATE, 4), fmt(s.trajectoryATESE3, 4),
+            t.add([s.plan, s.marginalization, "\(s.keyframes)", fmt(s.trajectoryATE, 4), fmt(s.trajectoryATESE3, 4),
                    s.windowATE.map { fmt($0.median, 4) } ?? "", fmt(s.solveSeconds.median * 1000, 3),
                    "\(s.lowParallaxSkips)/\(s.behindCameraSkips)/\(s.observationsBehindCamera)"])
         }

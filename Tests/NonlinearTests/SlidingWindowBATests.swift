@@ -71,10 +71,12 @@ import Testing
 
     private func run(
         _ scenario: VisualOdometryScenario, keyframes: Int, windowSize: Int, plan: PrecisionPlan.Preset,
-        tight: Bool = false, inspect: (SlidingWindowBA, SlidingWindowSummary, [Int: SE3<Double>]) -> Void
+        tight: Bool = false, configure: (inout SlidingWindowBA.Options) -> Void = { _ in },
+        inspect: (SlidingWindowBA, SlidingWindowSummary, [Int: SE3<Double>]) -> Void
     ) throws -> SlidingWindowBA {
         var options = SlidingWindowBA.Options()
         options.windowSize = windowSize
+        configure(&options)
         if tight {
             options.optimizer.functionTolerance = 1e-6
             options.stepSolver.cgnr.conjugateGradient.relativeTolerance = 1e-6
@@ -128,6 +130,62 @@ import Testing
         let estimate = (0..<scenario.keyframeCount).map { driver.estimates[$0]! }
         let ate = try AbsoluteTrajectoryError(estimated: estimate, reference: scenario.poses, alignment: .none)
         #expect(ate.statistics.maximum <= 1e-6, "max error \(ate.statistics.maximum) m")
+    }
+
+    @Test func landmarkPriorsNeedAFixedKeyframeAndARobustKernel() throws {
+        var options = SlidingWindowBA.Options()
+        options.marginalization = .landmarkPriors
+        #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
+        options.kernel = .huber(threshold: 2)
+        _ = try SlidingWindowBA(calibration: calibration, options: options)
+        options.fixedKeyframes = 0
+        #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
+    }
+
+    /// Noise-free pixels: the priors of leaving keyframes are taken at the ground truth (zero
+    /// residual), so the trajectory still follows it to the solver's tolerance, and no prior
+    /// contradicts a later window.
+    @Test func noiseFreeSequenceWithLandmarkPriorsFollowsTheGroundTruth() throws {
+        let scenario = try BundleAdjustmentFixture.scenario(pixelNoise: 0)
+        var marginalized = 0, priors = 0, rejected = 0, departures = 0
+        let driver = try run(scenario, keyframes: scenario.keyframeCount, windowSize: 10, plan: .fp64) {
+            $0.marginalization = .landmarkPriors
+            $0.kernel = .huber(threshold: 2)
+        } inspect: { driver, summary, _ in
+            if summary.removedKeyframe != nil {
+                departures += 1
+                #expect(summary.marginalizedObservations > 0)
+            }
+            marginalized += summary.marginalizedObservations
+            priors += summary.landmarkPriors
+            rejected += summary.rejectedLandmarkPriors
+            #expect(driver.landmarkPriors.values.allSatisfy { $0.observationCount > 0 })
+        }
+        #expect(departures == scenario.keyframeCount - 10)
+        #expect(priors > 0 && marginalized >= priors / departures)
+        #expect(rejected == 0)
+        let estimate = (0..<scenario.keyframeCount).map { driver.estimates[$0]! }
+        let ate = try AbsoluteTrajectoryError(estimated: estimate, reference: scenario.poses, alignment: .none)
+        #expect(ate.statistics.maximum <= 1e-6, "max error \(ate.statistics.maximum) m")
+    }
+
+    /// With 1-pixel noise, what the leaving keyframes saw keeps constraining the window:
+    /// landmark priors lower the fp64 trajectory's error against dropping them.
+    @Test func landmarkPriorsLowerTheTrajectoryError() throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var ates: [SlidingWindowBA.Marginalization: Double] = [:]
+        for marginalization in SlidingWindowBA.Marginalization.allCases {
+            let driver = try run(scenario, keyframes: scenario.keyframeCount, windowSize: 8, plan: .fp64) {
+                $0.marginalization = marginalization
+                $0.kernel = .huber(threshold: 2)
+            } inspect: { _, _, _ in }
+            let ids = 0..<scenario.keyframeCount
+            ates[marginalization] = try AbsoluteTrajectoryError(
+                estimated: ids.map { driver.estimates[$0]! }, reference: scenario.poses, alignment: .sim3
+            ).statistics.rmse
+        }
+        // 24 keyframes, windows of 8: 0.0036 m against 0.0050 m.
+        #expect(ates[.landmarkPriors]! < 0.9 * ates[.drop]!, "\(ates)")
     }
 
     /// With 1-pixel noise the mixed plan's trajectory matches fp64's to 1 % of fp64's own ATE

@@ -46,6 +46,13 @@ public enum VisualOdometryBenchmark {
         /// Step-solver options (fp64 plans: dense Schur; others: CGNR with forcing term 1e-2),
         /// as ``SlidingWindowBA/Options/stepSolver``.
         public var stepSolver = SlidingWindowBA.Options().stepSolver
+        /// What the ``SlidingWindowBA`` driver of ``sequence(plan:keyframes:options:progress:)``
+        /// does with a leaving keyframe's observations. Default
+        /// ``SlidingWindowBA/Marginalization/drop``, as the driver.
+        public var marginalization = SlidingWindowBA.Options().marginalization
+        /// Robust kernel of the driver's reprojection factors in
+        /// ``sequence(plan:keyframes:options:progress:)``. Default none, as the driver.
+        public var kernel = SlidingWindowBA.Options().kernel
 
         /// Creates options with the documented defaults.
         public init() {}
@@ -196,6 +203,10 @@ extension VisualOdometryBenchmark {
     public struct SequenceResult: Sendable, Codable, Equatable {
         /// Plan name.
         public var plan: String
+        /// The driver's ``SlidingWindowBA/Marginalization`` (raw value).
+        public var marginalization: String
+        /// Landmark priors discarded for contradicting a window, summed over windows.
+        public var rejectedLandmarkPriors: Int
         /// Keyframes processed.
         public var keyframes: Int
         /// ATE RMSE of the whole trajectory (every keyframe's last estimate) after Sim(3)
@@ -242,12 +253,15 @@ extension VisualOdometryBenchmark {
         driverOptions.plan = .preset(plan, for: .bundleAdjustment)
         driverOptions.optimizer = options.optimizer
         driverOptions.stepSolver = options.stepSolver
+        driverOptions.marginalization = options.marginalization
+        driverOptions.kernel = options.kernel
         let camera = scenario.camera
         var driver = try SlidingWindowBA(
             calibration: PinholeCalibration(fx: camera.fx, fy: camera.fy, cx: camera.cx, cy: camera.cy),
             options: driverOptions)
         var result = SequenceResult(
-            plan: plan.rawValue, keyframes: count, trajectoryATE: 0, trajectoryATESE3: 0, windowATE: [],
+            plan: plan.rawValue, marginalization: options.marginalization.rawValue, rejectedLandmarkPriors: 0,
+            keyframes: count, trajectoryATE: 0, trajectoryATESE3: 0, windowATE: [],
             solveSeconds: [], linearSolveSeconds: [], lowParallaxSkips: 0, behindCameraSkips: 0,
             observationsBehindCamera: 0)
         for keyframe in 0..<count {
@@ -261,6 +275,7 @@ extension VisualOdometryBenchmark {
             result.lowParallaxSkips += summary.lowParallaxSkips
             result.behindCameraSkips += summary.behindCameraSkips
             result.observationsBehindCamera += summary.observationsBehindCamera
+            result.rejectedLandmarkPriors += summary.rejectedLandmarkPriors
             if summary.windowKeyframes.count == options.windowSize {
                 let estimate = summary.windowKeyframes.map { driver.estimates[$0]! }
                 let reference = summary.windowKeyframes.map { scenario.poses[$0] }

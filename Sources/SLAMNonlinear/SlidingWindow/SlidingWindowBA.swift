@@ -9,7 +9,9 @@ import SLAMGeometry
 /// 1. its pose is the given one or, if none is given, the constant-velocity prediction
 ///    T_k = T_{k−1} · (T_{k−2}⁻¹ T_{k−1}) from the two previous estimates;
 /// 2. the oldest keyframe leaves once the window is full (its estimate is frozen in
-///    ``estimates``; this driver drops it without marginalization);
+///    ``estimates``); its observations are dropped with it or, with
+///    ``Marginalization/landmarkPriors``, marginalized into a ``LandmarkPrior`` on each
+///    landmark it observed in the last solve;
 /// 3. every landmark that is not yet triangulated is triangulated by the midpoint method
 ///    (``MidpointTriangulation``) from its first two observations in the window, or, when
 ///    that pair has too little parallax or puts the point behind a camera, from its first and
@@ -21,7 +23,7 @@ import SLAMGeometry
 /// 5. gauge and scale: the oldest ``Options/fixedKeyframes`` (two) keyframes are held fixed
 ///    at their previous estimates. Monocular BA leaves 7 degrees of freedom (pose and scale)
 ///    unobservable; two fixed poses remove all of them and carry the scale from window to
-///    window, as a marginalization prior would;
+///    window; landmark priors, when kept, add ``PriorFactorPoint3`` factors;
 /// 6. the window is solved with ``LevenbergMarquardt`` and one ``BundleAdjustmentStepSolver``
 ///    kept for the whole sequence (its workspaces are reused; the structure changes with
 ///    every window, so each solve has its own symbolic analysis — the summary says which of
@@ -46,8 +48,13 @@ public struct SlidingWindowBA {
     public private(set) var landmarks: [Int: SIMD3<Double>] = [:]
     /// Keyframe ids in arrival order.
     public private(set) var keyframeOrder: [Int] = []
+    /// The priors left by keyframes that left the window, by landmark id
+    /// (``Marginalization/landmarkPriors``; empty otherwise).
+    public private(set) var landmarkPriors: [Int: LandmarkPrior] = [:]
 
     private var window: [WindowKeyframe] = []
+    /// Landmarks of the last window problem.
+    private var solvedLandmarks: Set<Int> = []
     private var stepSolver: BundleAdjustmentStepSolver
     private let information: InformationMatrix
 
@@ -107,10 +114,15 @@ public struct SlidingWindowBA {
         keyframeOrder.append(id)
         window.append(WindowKeyframe(id: id, observations: observations))
         if window.count > options.windowSize {
-            summary.removedKeyframe = window.removeFirst().id
+            let leaving = window.removeFirst()
+            summary.removedKeyframe = leaving.id
+            if options.marginalization == .landmarkPriors {
+                summary.marginalizedObservations = try marginalize(leaving)
+            }
         }
         let tracks = observationsByLandmark()
         landmarks = landmarks.filter { tracks[$0.key] != nil }
+        landmarkPriors = landmarkPriors.filter { tracks[$0.key] != nil }
         triangulateNewLandmarks(tracks, into: &summary)
 
         var (problem, layout) = try buildProblem(tracks, into: &summary)
@@ -125,9 +137,39 @@ public struct SlidingWindowBA {
             estimates[keyframe.id] = problem.se3(index)!
         }
         for (variable, landmark) in layout.enumerated() {
-            landmarks[landmark] = problem.point3(window.count + variable)!
+            let point = problem.point3(window.count + variable)!
+            landmarks[landmark] = point
+            if let prior = landmarkPriors[landmark], prior.squaredResidual(at: point) > options.priorRejectionGate {
+                landmarkPriors[landmark] = nil
+                summary.rejectedLandmarkPriors += 1
+            }
         }
+        solvedLandmarks = Set(layout)
         return summary
+    }
+
+    /// Adds the priors the (fixed) leaving keyframe leaves on the landmarks it observed in the
+    /// last solve, at their current estimates; returns how many observations they hold.
+    private mutating func marginalize(_ leaving: WindowKeyframe) throws -> Int {
+        let pose = estimates[leaving.id]!
+        let inverse = pose.inverse
+        var used: [(landmark: Int, pixel: SIMD2<Double>, point: SIMD3<Double>)] = []
+        for observation in leaving.observations {
+            // The observations the solve had: the same depth rule as buildProblem.
+            guard solvedLandmarks.contains(observation.landmark), let point = landmarks[observation.landmark],
+                inverse.act(point).z >= options.minimumDepth
+            else { continue }
+            used.append((observation.landmark, observation.pixel, point))
+        }
+        let priors = try LandmarkPrior.marginalizing(
+            camera: pose, observations: used, calibration: calibration, information: information,
+            kernel: options.kernel, gate: options.priorObservationGate)
+        var count = 0
+        for (landmark, prior) in priors {
+            landmarkPriors[landmark, default: LandmarkPrior()].add(prior)
+            count += prior.observationCount
+        }
+        return count
     }
 
     /// For each landmark observed in the window, its observations as (window index, pixel),
@@ -206,6 +248,10 @@ public struct SlidingWindowBA {
                     calibration: calibration, information: information, kernel: options.kernel))
             }
             summary.observations += valid.count
+            if let prior = try landmarkPriors[landmark]?.factor(variable: variable) {
+                try problem.add(prior)
+                summary.landmarkPriors += 1
+            }
         }
         summary.landmarks = layout.count
         return (problem, layout)

@@ -1,5 +1,21 @@
 extension SlidingWindowBA {
     /// Configuration with documented defaults.
+    /// What happens to the observations of the keyframe that leaves the window.
+    public enum Marginalization: String, Sendable, CaseIterable, Codable {
+        /// They are dropped with it: the window forgets what the keyframe saw.
+        case drop
+        /// They are marginalized into one ``LandmarkPrior`` per landmark, linearized at the
+        /// last estimates: exact elimination (up to linearization) of a keyframe that is held
+        /// fixed, as the oldest of the window is, so it needs ``Options/fixedKeyframes`` ≥ 1.
+        /// A landmark's prior is dropped when no keyframe of the window observes it any more
+        /// (it is then independent of the window), and when a solve contradicts it
+        /// (``Options/priorRejectionGate``). Needs a robust ``Options/kernel``: measured on the
+        /// 1,752-keyframe synthetic tour without one, hard windows (sharp turns, poor new
+        /// triangulations) that the driver recovers from when it drops observations wrote their
+        /// errors into the priors, and the trajectory diverged.
+        case landmarkPriors
+    }
+
     public struct Options: Sendable {
         /// Keyframes kept in the window. Default 50 (5 s at 10 Hz, as in the reference method).
         public var windowSize = 50
@@ -7,6 +23,16 @@ extension SlidingWindowBA {
         /// two poses fix the 7-dof gauge of monocular BA, scale included (the distance between
         /// them), as a marginalization prior on the past would.
         public var fixedKeyframes = 2
+        /// Fate of the leaving keyframe's observations. Default ``Marginalization/drop``.
+        public var marginalization = Marginalization.drop
+        /// Largest whitened squared residual of an observation marginalized into a landmark
+        /// prior; larger ones are dropped (``LandmarkPrior/marginalizing(camera:observations:calibration:information:kernel:gate:)``).
+        /// Default 9.21, the 99 % quantile of χ² with 2 degrees of freedom.
+        public var priorObservationGate = 9.21
+        /// A landmark prior whose whitened squared residual ‖S (p − z)‖² exceeds this after a
+        /// window solve is discarded: the window's data contradict it, and a prior is never
+        /// relinearized. Default 11.34, the 99 % quantile of χ² with 3 degrees of freedom.
+        public var priorRejectionGate = 11.34
         /// Observations a landmark needs inside the window to enter the BA. Default 2.
         public var minimumObservations = 2
         /// Smallest angle between the two rays a landmark is triangulated from, radians.
@@ -61,9 +87,20 @@ extension SlidingWindowBA {
             guard (0..<windowSize).contains(fixedKeyframes) else {
                 throw .invalidOption("fixedKeyframes must be in 0..<windowSize")
             }
+            if marginalization == .landmarkPriors {
+                guard fixedKeyframes >= 1 else {
+                    throw .invalidOption("landmark priors marginalize a fixed keyframe: fixedKeyframes must be ≥ 1")
+                }
+                guard kernel != .none else {
+                    throw .invalidOption("landmark priors need a robust kernel (e.g. Huber 2): a window that goes astray without one writes its error into priors that are never relinearized")
+                }
+            }
             guard minimumObservations >= 2 else { throw .invalidOption("minimumObservations must be ≥ 2") }
             guard minimumParallax >= 0, minimumParallax < Double.pi, minimumDepth > 0, minimumDepth.isFinite else {
                 throw .invalidOption("need 0 ≤ minimumParallax < π and a finite minimumDepth > 0")
+            }
+            guard priorObservationGate > 0, priorRejectionGate > 0 else {
+                throw .invalidOption("priorObservationGate and priorRejectionGate must be > 0")
             }
             guard pixelSigma > 0, pixelSigma.isFinite else { throw .invalidOption("pixelSigma must be finite and > 0") }
             try optimizer.validate()

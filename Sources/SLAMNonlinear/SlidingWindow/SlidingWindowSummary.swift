@@ -22,6 +22,14 @@ public struct SlidingWindowSummary: Sendable, Codable, Equatable {
     public var landmarksWithTooFewObservations = 0
     /// The keyframe that left the window before this solve, if any.
     public var removedKeyframe: Int?
+    /// Observations of the leaving keyframe marginalized into landmark priors
+    /// (``SlidingWindowBA/Marginalization/landmarkPriors``).
+    public var marginalizedObservations = 0
+    /// Landmark priors in the BA problem.
+    public var landmarkPriors = 0
+    /// Landmark priors discarded after the solve for contradicting the window
+    /// (``SlidingWindowBA/Options/priorRejectionGate``).
+    public var rejectedLandmarkPriors = 0
     /// The optimizer's summary of the window solve.
     public var optimizer = Summary()
     /// Whether the step solver kept from earlier windows solved this one (true once it has

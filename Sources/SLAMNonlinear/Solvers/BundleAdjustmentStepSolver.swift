@@ -6,8 +6,10 @@ import SLAMSparse
 /// (JᵀJ + λD) δ = −Jᵀr with CGNR (products at the plan's `matrixVector` precision), the dense
 /// Schur complement, or CHOLMOD on the full normal equations.
 ///
-/// Every factor must be a two-row reprojection on one camera (SE(3) pose or BAL camera) and
-/// one point; cameras and points held fixed simply have no columns.
+/// Every factor touches at most one camera (SE(3) pose or BAL camera) and at most one point:
+/// reprojections, and priors on a point or a camera. The system stores two residual rows per
+/// observation, so a factor of more rows (a 3-row point prior) fills several, a zero row
+/// padding an odd count. Cameras and points held fixed simply have no columns.
 public struct BundleAdjustmentStepSolver: StepSolver {
     /// The linear solver.
     public enum Method: String, Sendable, Codable, CaseIterable {
@@ -45,9 +47,13 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     private var columnOfVariable: [Int] = []
     /// Tangent dimension of each free variable.
     private var variableSizes: [Int] = []
-    /// For each factor (= observation), its camera and point Jacobian block, or -1 if fixed.
-    private var cameraBlockOfFactor: [Int] = []
-    private var pointBlockOfFactor: [Int] = []
+    /// For each observation (two rows of the system): its first residual row in the
+    /// linearization, its row count (2, or 1 for the last of an odd factor), and where its
+    /// rows of the camera and point Jacobian blocks start (-1 when fixed or absent).
+    private var residualRowOfObservation: [Int] = []
+    private var rowsOfObservation: [Int] = []
+    private var cameraJacobianOfObservation: [Int] = []
+    private var pointJacobianOfObservation: [Int] = []
     private var diagonal: [Double] = []
     private var gradient: [Double] = []
     /// False after a linearization whose fp16 residuals or Jacobians overflowed.
@@ -83,23 +89,23 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         let c = s.cameraSize
         lin.residuals.withUnsafeBufferPointer { residuals in
             lin.jacobians.withUnsafeBufferPointer { jacobians in
+                // Padding rows (odd row counts) stay zero from the layout.
                 s.residuals.withUnsafeMutableBufferPointer { out in
-                    for f in 0..<structure.factorCount {
-                        let r = structure.residualOffsets[f]
-                        out[2 * f] = residuals[r]
-                        out[2 * f + 1] = residuals[r + 1]
+                    for o in rowsOfObservation.indices {
+                        let r = residualRowOfObservation[o]
+                        for k in 0..<rowsOfObservation[o] { out[2 * o + k] = residuals[r + k] }
                     }
                 }
                 s.cameraBlocks.withUnsafeMutableBufferPointer { out in
-                    for f in 0..<structure.factorCount where cameraBlockOfFactor[f] >= 0 {
-                        let o = structure.blockJacobianOffsets[cameraBlockOfFactor[f]]
-                        for k in 0..<(2 * c) { out[2 * c * f + k] = jacobians[o + k] }
+                    for o in rowsOfObservation.indices where cameraJacobianOfObservation[o] >= 0 {
+                        let j = cameraJacobianOfObservation[o]
+                        for k in 0..<(rowsOfObservation[o] * c) { out[2 * c * o + k] = jacobians[j + k] }
                     }
                 }
                 s.pointBlocks.withUnsafeMutableBufferPointer { out in
-                    for f in 0..<structure.factorCount where pointBlockOfFactor[f] >= 0 {
-                        let o = structure.blockJacobianOffsets[pointBlockOfFactor[f]]
-                        for k in 0..<6 { out[6 * f + k] = jacobians[o + k] }
+                    for o in rowsOfObservation.indices where pointJacobianOfObservation[o] >= 0 {
+                        let j = pointJacobianOfObservation[o]
+                        for k in 0..<(rowsOfObservation[o] * 3) { out[6 * o + k] = jacobians[j + k] }
                     }
                 }
             }
@@ -211,28 +217,37 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         }
         let c = cameraSize ?? 6
         var cameraIndex = [Int32](), pointIndex = [Int32]()
-        cameraBlockOfFactor = []
-        pointBlockOfFactor = []
+        residualRowOfObservation = []
+        rowsOfObservation = []
+        cameraJacobianOfObservation = []
+        pointJacobianOfObservation = []
         for f in 0..<structure.factorCount {
-            guard structure.residualDimension(ofFactor: f) == 2 else {
-                throw OptimizerError.invalidOption("factor \(f) is not a reprojection: bundle adjustment takes only 2-row reprojection factors")
-            }
             var camera: Int32 = -1, point: Int32 = -1
             var cameraBlock = -1, pointBlock = -1
             for b in structure.factorBlockOffsets[f]..<structure.factorBlockOffsets[f + 1] {
                 let v = structure.blockVariables[b]
-                if cameraOfVariable[v] >= 0 {
+                if cameraOfVariable[v] >= 0, camera < 0 {
                     camera = Int32(cameraOfVariable[v])
                     cameraBlock = b
-                } else {
+                } else if pointOfVariable[v] >= 0, point < 0 {
                     point = Int32(pointOfVariable[v])
                     pointBlock = b
+                } else {
+                    throw OptimizerError.invalidOption(
+                        "factor \(f) touches two cameras or two points: bundle adjustment takes factors on one camera and one point")
                 }
             }
-            cameraIndex.append(camera)
-            pointIndex.append(point)
-            cameraBlockOfFactor.append(cameraBlock)
-            pointBlockOfFactor.append(pointBlock)
+            let rows = structure.residualDimension(ofFactor: f)
+            for first in stride(from: 0, to: rows, by: 2) {
+                cameraIndex.append(camera)
+                pointIndex.append(point)
+                residualRowOfObservation.append(structure.residualOffsets[f] + first)
+                rowsOfObservation.append(min(2, rows - first))
+                cameraJacobianOfObservation.append(
+                    cameraBlock < 0 ? -1 : structure.blockJacobianOffsets[cameraBlock] + first * c)
+                pointJacobianOfObservation.append(
+                    pointBlock < 0 ? -1 : structure.blockJacobianOffsets[pointBlock] + first * 3)
+            }
         }
         system = try BundleAdjustmentSystem(
             cameraSize: c, cameraCount: cameraCount, pointCount: pointCount,
