@@ -29,11 +29,11 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "LM relative cost-decrease tolerance per window (default: the driver's, 1e-4).")
     var functionTolerance: Double?
 
-    @Option(help: "With --sequence: what the driver does with a leaving keyframe's observations: drop, landmarkPriors (needs --huber).")
-    var marginalization = "drop"
+    @Option(help: "With --sequence: what the driver does with a leaving keyframe's observations: landmarkPriors (needs --huber > 0), drop.")
+    var marginalization = "landmarkPriors"
 
     @Option(help: "With --sequence: Huber threshold of the driver's reprojection factors, whitened pixels (0: no robust kernel).")
-    var huber = 0.0
+    var huber = 2.0
 
     @Flag(help: "Also run the SlidingWindowBA driver over the windows' keyframes for each plan (whole-trajectory ATE, Sim(3)).")
     var sequence = false
@@ -52,9 +52,9 @@ struct VisualOdometry: ParsableCommand {
         }
         options.marginalization = fate
         guard huber >= 0, huber.isFinite else { throw ValidationError("--huber must be ≥ 0") }
-        if huber > 0 { options.kernel = .huber(threshold: huber) }
+        options.kernel = huber > 0 ? .huber(threshold: huber) : .none
         guard fate == .drop || huber > 0 else {
-            throw ValidationError("--marginalization landmarkPriors needs a robust kernel: add --huber 2")
+            throw ValidationError("--marginalization landmarkPriors needs a robust kernel (--huber > 0); use --marginalization drop without one")
         }
         if let functionTolerance { options.optimizer.functionTolerance = functionTolerance }
         if let cgTolerance { options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance }

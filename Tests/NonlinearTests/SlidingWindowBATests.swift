@@ -134,10 +134,14 @@ import Testing
 
     @Test func landmarkPriorsNeedAFixedKeyframeAndARobustKernel() throws {
         var options = SlidingWindowBA.Options()
-        options.marginalization = .landmarkPriors
-        #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
-        options.kernel = .huber(threshold: 2)
+        #expect(options.marginalization == .landmarkPriors && options.kernel == .huber(threshold: 2))
         _ = try SlidingWindowBA(calibration: calibration, options: options)
+        options.kernel = .none
+        #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
+        options.marginalization = .drop
+        _ = try SlidingWindowBA(calibration: calibration, options: options)
+        options.marginalization = .landmarkPriors
+        options.kernel = .huber(threshold: 2)
         options.fixedKeyframes = 0
         #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
     }

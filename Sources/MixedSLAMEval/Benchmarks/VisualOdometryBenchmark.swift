@@ -48,10 +48,10 @@ public enum VisualOdometryBenchmark {
         public var stepSolver = SlidingWindowBA.Options().stepSolver
         /// What the ``SlidingWindowBA`` driver of ``sequence(plan:keyframes:options:progress:)``
         /// does with a leaving keyframe's observations. Default
-        /// ``SlidingWindowBA/Marginalization/drop``, as the driver.
+        /// ``SlidingWindowBA/Marginalization/landmarkPriors``, as the driver.
         public var marginalization = SlidingWindowBA.Options().marginalization
         /// Robust kernel of the driver's reprojection factors in
-        /// ``sequence(plan:keyframes:options:progress:)``. Default none, as the driver.
+        /// ``sequence(plan:keyframes:options:progress:)``. Default Huber 2, as the driver.
         public var kernel = SlidingWindowBA.Options().kernel
 
         /// Creates options with the documented defaults.
