@@ -23,12 +23,12 @@ public struct LandmarkPrior: Sendable, Equatable {
     /// An empty prior (no information).
     public init() {}
 
-    /// Adds one observation's linearization: whitened residual `residual` (2) and its
-    /// Jacobian with respect to the point `jacobian` (2×3 row-major), both at `point`.
-    public mutating func add(residual: SIMD2<Double>, jacobian: [Double], at point: SIMD3<Double>) {
-        precondition(jacobian.count == 6, "a 2×3 Jacobian")
-        let rows = [SIMD3(jacobian[0], jacobian[1], jacobian[2]), SIMD3(jacobian[3], jacobian[4], jacobian[5])]
-        for (k, row) in rows.enumerated() {
+    /// Adds one observation's linearization: whitened residual `residual` and the two rows of
+    /// its Jacobian with respect to the point, both at `point`.
+    public mutating func add(
+        residual: SIMD2<Double>, jacobianRows: (SIMD3<Double>, SIMD3<Double>), at point: SIMD3<Double>
+    ) {
+        for (k, row) in [jacobianRows.0, jacobianRows.1].enumerated() {
             // JᵀJ p₀ − Jᵀr, one residual row at a time: rowᵀ (row · p₀ − r_k).
             informationVector += row * ((row * point).sum() - residual[k])
             for i in 0..<3 {
@@ -122,9 +122,10 @@ public struct LandmarkPrior: Sendable, Equatable {
             // The camera is fixed: the point's block is the factor's only one.
             let residual = Array(linearization.residual(ofFactor: k))
             guard residual[0] * residual[0] + residual[1] * residual[1] <= gate else { continue }
-            let jacobian = Array(linearization.jacobianBlock(structure.factorBlockOffsets[k]))
+            let j = Array(linearization.jacobianBlock(structure.factorBlockOffsets[k]))
             priors[observation.landmark, default: LandmarkPrior()].add(
-                residual: SIMD2(residual[0], residual[1]), jacobian: jacobian, at: observation.point)
+                residual: SIMD2(residual[0], residual[1]), jacobianRows: (SIMD3(j[0], j[1], j[2]), SIMD3(j[3], j[4], j[5])),
+                at: observation.point)
         }
         return priors
     }

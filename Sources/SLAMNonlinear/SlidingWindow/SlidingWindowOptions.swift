@@ -24,10 +24,10 @@ extension SlidingWindowBA {
         /// them), as a marginalization prior on the past would.
         public var fixedKeyframes = 2
         /// Fate of the leaving keyframe's observations. Default
-        /// ``Marginalization/landmarkPriors``: over the 1,752-keyframe synthetic tour (two
-        /// seeds, fp64, fp32 and mixed, Huber 2) it lowered the trajectory's Sim(3) ATE 1.6–5.5×
-        /// and the window ATE median by 14–18 % against ``Marginalization/drop``
-        /// (docs/benchmarks.md).
+        /// ``Marginalization/landmarkPriors``: over the 1,752-keyframe synthetic tour (three
+        /// seeds; fp64, fp32 and mixed; Huber 2) it lowered the window ATE median by 14–20 %
+        /// against ``Marginalization/drop``, and the trajectory's Sim(3) ATE in eight of the
+        /// nine runs (docs/benchmarks.md).
         public var marginalization = Marginalization.landmarkPriors
         /// Largest whitened squared residual of an observation marginalized into a landmark
         /// prior; larger ones are dropped (``LandmarkPrior/marginalizing(camera:observations:calibration:information:kernel:gate:)``).
@@ -51,7 +51,7 @@ extension SlidingWindowBA {
         /// residual, so 2σ): landmark priors need one, and without it hard windows (sharp
         /// turns, poor new triangulations) went astray — final cost above 5 per observation —
         /// in 12 of 10,200 window solves with dropped keyframes (two seeds, three plans), and in
-        /// none with Huber.
+        /// none with Huber; on a third seed the trajectory diverged without it.
         public var kernel = RobustKernel.huber(threshold: 2)
         /// Precision plan of every window solve. Default `mixed` for bundle adjustment.
         public var plan = PrecisionPlan.preset(.mixed, for: .bundleAdjustment)
