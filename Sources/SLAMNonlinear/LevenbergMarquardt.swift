@@ -154,8 +154,10 @@ public struct LevenbergMarquardt: Sendable {
 
         func elapsed() -> Double { (ContinuousClock.now - start).seconds }
         // A switch takes effect at the next iteration to run, whatever triggered it.
-        func escalate(_ reason: String) -> Bool {
-            guard plan.switching, let (next, change) = plan.escalated() else { return false }
+        func escalate(_ reason: String, toDirect: Bool = false) -> Bool {
+            guard plan.switching, let (next, change) = toDirect ? plan.directSolve() : plan.escalated() else {
+                return false
+            }
             summary.switches.append(PrecisionSwitch(
                 iteration: summary.iterations + 1, component: change.component, from: change.from, to: change.to,
                 reason: reason))
@@ -241,7 +243,11 @@ public struct LevenbergMarquardt: Sendable {
             // A switching plan below fp64 only takes steps it can trust (see
             // Options.switchingMinGainRatio): an unconverged one is solved again, one level up.
             let lowPrecisionStep = plan.switching && plan.lowest < .fp64
-            if cgStalled, lowPrecisionStep, escalate("cgStagnation") {
+            // With fp32 (or better) products and vectors, the preconditioner's precision only
+            // changes how fast CG converges, not the level where it stagnates: raising it would
+            // repeat the stalled solve, so the direct solve comes next.
+            let stallIsPrecondition = plan.matrixVector >= .fp32 && plan.vectors >= .fp32
+            if cgStalled, lowPrecisionStep, escalate("cgStagnation", toDirect: stallIsPrecondition) {
                 summary.iterationDetails.append(detail)
                 continue
             }
@@ -376,6 +382,15 @@ extension PrecisionPlan {
                 return (next, (name, .fp16, .fp32))
             }
         }
+        return directSolve()
+    }
+
+    /// The plan with every component fp64 (the direct fp64 solve) and a description of the
+    /// change; `nil` when everything is already fp64.
+    public func directSolve() -> (PrecisionPlan, (component: String, from: Precision, to: Precision))? {
+        let lowest = self.lowest
+        guard lowest < .fp64 else { return nil }
+        var next = self
         next.residual = .fp64
         next.matrixVector = .fp64
         next.triangularSolve = .fp64

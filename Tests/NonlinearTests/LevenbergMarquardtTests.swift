@@ -85,6 +85,34 @@ enum PoseGraphFixture {
         if bound == 0.9999 { #expect(poor.first?.iteration == 2, "\(adaptive.switches)") }
     }
 
+    /// A CG solve that stalls with fp32 products and vectors is not repeated with a
+    /// higher-precision preconditioner (that changes how fast CG converges, not where it
+    /// stalls): adaptive pose-graph solves escalate straight to the direct fp64 solve. Bundle
+    /// adjustment's fp16 products are raised first instead (they set CGNR's floor).
+    @Test func stalledPreconditionedSolvesEscalateToTheDirectSolve() throws {
+        let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 2)
+        let (_, reference) = try solve(problem, .fp64)
+        var p = problem
+        var options = PoseGraphStepSolver.Options()
+        options.conjugateGradient.maxIterations = 2
+        var solver = PoseGraphStepSolver(options: options)
+        let adaptive = try LevenbergMarquardt().minimize(&p, plan: .preset(.adaptive, for: .poseGraph), stepSolver: &solver)
+        let first = try #require(adaptive.switches.first)
+        #expect(first.reason == "cgStagnation" && first.component == "linearSolver", "\(adaptive.switches)")
+        #expect(first.from == .fp16 && first.to == .fp64)
+        #expect(abs(adaptive.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
+
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var (window, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
+        var baOptions = BundleAdjustmentStepSolver.Options()
+        baOptions.cgnr.conjugateGradient.maxIterations = 2
+        var baSolver = BundleAdjustmentStepSolver(options: baOptions)
+        let ba = try LevenbergMarquardt().minimize(
+            &window, plan: .preset(.adaptive, for: .bundleAdjustment), stepSolver: &baSolver)
+        let firstBA = try #require(ba.switches.first)
+        #expect(firstBA.reason == "cgStagnation" && firstBA.component == "matrixVector", "\(ba.switches)")
+    }
+
     /// Every plan reaches the fp64 optimum on a small noisy graph; adaptive to 1e-9 relative.
     @Test func plansReachTheCholmodOptimum() throws {
         let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 2)
