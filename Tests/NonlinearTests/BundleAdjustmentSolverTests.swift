@@ -159,6 +159,46 @@ enum BundleAdjustmentFixture {
         #expect(step.predictedDecrease > 0)
     }
 
+    /// Priors on a camera (6 rows: three observation slots) and on a point (3 rows: two, one
+    /// padded) take part in every BA solver's step like any factor: dense Schur and CHOLMOD
+    /// equal the dense fp64 solve. A factor on two cameras is refused with a typed error.
+    @Test(arguments: [BundleAdjustmentStepSolver.Method.denseSchur, .cholmod])
+    func priorsOnOneCameraOrOnePointJoinTheStep(method: BundleAdjustmentStepSolver.Method) throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
+        let camera = window.keyframes.last!
+        let point = scenario.keyframeCount + window.landmarks.first!  // the benchmark's point ids
+        let cameraPrior = try PriorFactorSE3(
+            variable: camera, measurement: scenario.poses[camera],
+            information: .isotropic(sigma: 0.05, dimension: 6))
+        _ = try problem.add(cameraPrior)
+        _ = try problem.add(PriorFactorPoint3(
+            variable: point, measurement: problem.point3(point)! + SIMD3(0.01, -0.02, 0.03),
+            information: .isotropic(sigma: 0.1, dimension: 3)))
+        let damping = Damping(lambda: 1e-4, kind: .marquardt)
+        let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
+        var options = BundleAdjustmentStepSolver.Options()
+        options.directMethod = method
+        var solver = BundleAdjustmentStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let step = try solver.solve(damping: damping, plan: plan)
+
+        var lin = Linearization(structure: problem.structure)
+        problem.linearize(precision: .fp64, into: &lin)
+        let n = lin.structure.tangentDimension
+        let (h, g) = BundleAdjustmentFixture.normalEquations(lin) { damping.shift(diagonal: $0) }
+        let l = BundleAdjustmentFixture.cholesky(h, n)
+        let reference = BundleAdjustmentFixture.solve(l, n, g.map { -$0 })
+        let kappa = BundleAdjustmentFixture.condition(h, n, factor: l)
+        let error = BundleAdjustmentFixture.relativeDifference(step.delta, reference)
+        #expect(error <= kappa * Double(n) * Precision.fp64.unitRoundoff, "relative error \(error), κ \(kappa)")
+
+        _ = try problem.add(BetweenFactorSE3(
+            from: camera - 1, to: camera, measurement: .identity))
+        var refusing = BundleAdjustmentStepSolver(options: options)
+        #expect(throws: OptimizerError.self) { _ = try refusing.linearize(&problem, plan: plan) }
+    }
+
     /// CGNR's step on the same window converges to the direct one: CG stops at relative
     /// residual η in the equilibrated system, and its fp32 vectors and the products'
     /// precision add about row length × u; the error is then ≤ κ̂ (η + 9 u), κ̂ the condition
