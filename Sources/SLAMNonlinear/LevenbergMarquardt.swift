@@ -246,8 +246,8 @@ public struct LevenbergMarquardt: Sendable {
             // With fp32 (or better) products and vectors, the preconditioner's precision only
             // changes how fast CG converges, not the level where it stagnates: raising it would
             // repeat the stalled solve, so the direct solve comes next.
-            let stallIsPrecondition = plan.matrixVector >= .fp32 && plan.vectors >= .fp32
-            if cgStalled, lowPrecisionStep, escalate("cgStagnation", toDirect: stallIsPrecondition) {
+            let productsAndVectorsAreSingle = plan.matrixVector >= .fp32 && plan.vectors >= .fp32
+            if cgStalled, lowPrecisionStep, escalate("cgStagnation", toDirect: productsAndVectorsAreSingle) {
                 summary.iterationDetails.append(detail)
                 continue
             }
