@@ -117,6 +117,32 @@ enum BundleAdjustmentFixture {
 }
 
 @Suite struct BundleAdjustmentSolverTests {
+    /// One damped step (λ = 1e-4, Marquardt) of `problem` with the direct `method`, checked
+    /// against a dense fp64 Cholesky of JᵀJ + λD built from the Jacobian blocks.
+    private func expectDirectStepMatchesDenseSolve(
+        _ problem: inout Problem, method: BundleAdjustmentStepSolver.Method
+    ) throws -> StepResult {
+        let damping = Damping(lambda: 1e-4, kind: .marquardt)
+        let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
+        var options = BundleAdjustmentStepSolver.Options()
+        options.directMethod = method
+        var solver = BundleAdjustmentStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let step = try solver.solve(damping: damping, plan: plan)
+
+        var lin = Linearization(structure: problem.structure)
+        problem.linearize(precision: .fp64, into: &lin)
+        let n = lin.structure.tangentDimension
+        let (h, g) = BundleAdjustmentFixture.normalEquations(lin) { damping.shift(diagonal: $0) }
+        let l = BundleAdjustmentFixture.cholesky(h, n)
+        let reference = BundleAdjustmentFixture.solve(l, n, g.map { -$0 })
+        let kappa = BundleAdjustmentFixture.condition(h, n, factor: l)
+        // Backward-stable fp64 solves: forward error ≤ κ · n · u (with n for the sums).
+        let tolerance = kappa * Double(n) * Precision.fp64.unitRoundoff
+        let error = BundleAdjustmentFixture.relativeDifference(step.delta, reference)
+        #expect(error <= tolerance, "relative error \(error), κ \(kappa)")
+        return step
+    }
     @Test func noiseFreeWindowHasZeroCostAtGroundTruth() throws {
         let scenario = try BundleAdjustmentFixture.scenario(pixelNoise: 0)
         var (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 20, perturbed: false)
@@ -137,25 +163,7 @@ enum BundleAdjustmentFixture {
     func directStepEqualsDenseReference(method: BundleAdjustmentStepSolver.Method) throws {
         let scenario = try BundleAdjustmentFixture.scenario()
         var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
-        let damping = Damping(lambda: 1e-4, kind: .marquardt)
-        let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
-        var options = BundleAdjustmentStepSolver.Options()
-        options.directMethod = method
-        var solver = BundleAdjustmentStepSolver(options: options)
-        _ = try solver.linearize(&problem, plan: plan)
-        let step = try solver.solve(damping: damping, plan: plan)
-
-        var lin = Linearization(structure: problem.structure)
-        problem.linearize(precision: .fp64, into: &lin)
-        let n = lin.structure.tangentDimension
-        let (h, g) = BundleAdjustmentFixture.normalEquations(lin) { damping.shift(diagonal: $0) }
-        let l = BundleAdjustmentFixture.cholesky(h, n)
-        let reference = BundleAdjustmentFixture.solve(l, n, g.map { -$0 })
-        let kappa = BundleAdjustmentFixture.condition(h, n, factor: l)
-        // Backward-stable fp64 solves: forward error ≤ κ · n · u (with n for the sums).
-        let tolerance = kappa * Double(n) * Precision.fp64.unitRoundoff
-        let error = BundleAdjustmentFixture.relativeDifference(step.delta, reference)
-        #expect(error <= tolerance, "relative error \(error), κ \(kappa)")
+        let step = try expectDirectStepMatchesDenseSolve(&problem, method: method)
         #expect(step.predictedDecrease > 0)
     }
 
@@ -175,27 +183,14 @@ enum BundleAdjustmentFixture {
         _ = try problem.add(PriorFactorPoint3(
             variable: point, measurement: problem.point3(point)! + SIMD3(0.01, -0.02, 0.03),
             information: .isotropic(sigma: 0.1, dimension: 3)))
-        let damping = Damping(lambda: 1e-4, kind: .marquardt)
-        let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
-        var options = BundleAdjustmentStepSolver.Options()
-        options.directMethod = method
-        var solver = BundleAdjustmentStepSolver(options: options)
-        _ = try solver.linearize(&problem, plan: plan)
-        let step = try solver.solve(damping: damping, plan: plan)
-
-        var lin = Linearization(structure: problem.structure)
-        problem.linearize(precision: .fp64, into: &lin)
-        let n = lin.structure.tangentDimension
-        let (h, g) = BundleAdjustmentFixture.normalEquations(lin) { damping.shift(diagonal: $0) }
-        let l = BundleAdjustmentFixture.cholesky(h, n)
-        let reference = BundleAdjustmentFixture.solve(l, n, g.map { -$0 })
-        let kappa = BundleAdjustmentFixture.condition(h, n, factor: l)
-        let error = BundleAdjustmentFixture.relativeDifference(step.delta, reference)
-        #expect(error <= kappa * Double(n) * Precision.fp64.unitRoundoff, "relative error \(error), κ \(kappa)")
+        _ = try expectDirectStepMatchesDenseSolve(&problem, method: method)
 
         _ = try problem.add(BetweenFactorSE3(
             from: camera - 1, to: camera, measurement: .identity))
+        var options = BundleAdjustmentStepSolver.Options()
+        options.directMethod = method
         var refusing = BundleAdjustmentStepSolver(options: options)
+        let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
         #expect(throws: OptimizerError.self) { _ = try refusing.linearize(&problem, plan: plan) }
     }
 
