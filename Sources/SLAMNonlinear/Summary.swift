@@ -73,6 +73,10 @@ public struct IterationSummary: Sendable, Codable, Equatable {
     public var linearTermination = ""
     /// The plan in force for this iteration.
     public var plan = ""
+    /// Why the plan's iterative solve failed when the direct fp64 solve produced this step
+    /// instead (``LevenbergMarquardt/Options/directFallback``): `stagnated`, `maxIterations`,
+    /// `nonFiniteStep` or `linearSolverFailure`; empty otherwise.
+    public var directFallbackReason = ""
     /// Seconds in residual/Jacobian evaluation, assembly, linear solve, update.
     public var linearizeSeconds = 0.0, assemblySeconds = 0.0, linearSolveSeconds = 0.0, updateSeconds = 0.0
 
@@ -106,6 +110,9 @@ public struct Summary: Sendable, Codable, Equatable {
     public var halfUnderflowCount = 0
     /// Diagonal shifts applied to incomplete factorizations after breakdown.
     public var preconditionerShifts: [Double] = []
+    /// Steps solved by the direct fp64 solver after the plan's iterative solve failed
+    /// (``LevenbergMarquardt/Options/directFallback``).
+    public var directFallbacks = 0
     /// Solves whose coarse correction was dropped (see ``PoseGraphStepSolver/Options/coarseAggregates``).
     public var droppedCoarseCorrections = 0
     /// Preconditioner (re)factorizations done.
@@ -168,6 +175,11 @@ public struct Summary: Sendable, Codable, Equatable {
             + (reusedSymbolicAnalysis ? " (earlier analysis reused)" : ""))
         lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format)), coarse level dropped \(droppedCoarseCorrections)×")
         lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
+        if directFallbacks > 0 {
+            let fallbacks = iterationDetails.filter { !$0.directFallbackReason.isEmpty }
+                .map { "\($0.iteration) \($0.directFallbackReason)" }
+            lines.append("direct fallbacks     \(directFallbacks) (iteration: reason) \(fallbacks.joined(separator: ", "))")
+        }
         lines.append("")
         lines.append("iter  cost          new cost      lambda     gain      step      |g|inf    lin  linear end  plan")
         for it in iterationDetails {
@@ -175,7 +187,7 @@ public struct Summary: Sendable, Codable, Equatable {
                 [pad("\(it.iteration)", 4), pad(format(it.cost), 13), pad(format(it.newCost), 13),
                  pad(format(it.lambda), 10), pad(format(it.gainRatio), 9), pad(format(it.stepNorm), 9),
                  pad(format(it.gradientMaxNorm), 9), pad("\(it.linearIterations)", 4),
-                 pad(it.linearTermination, 11), (it.accepted ? "" : "rejected ") + it.plan]
+                 pad(it.directFallbackReason.isEmpty ? it.linearTermination : "fallback", 11), (it.accepted ? "" : "rejected ") + it.plan]
                     .joined(separator: " "))
         }
         if !switches.isEmpty {

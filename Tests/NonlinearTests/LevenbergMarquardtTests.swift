@@ -113,6 +113,53 @@ enum PoseGraphFixture {
         #expect(firstBA.reason == "cgStagnation" && firstBA.component == "matrixVector", "\(ba.switches)")
     }
 
+    /// A fixed plan whose CG solve fails solves that damping again with the direct fp64 solver
+    /// (LAPACK dsposv's policy) and keeps its plan: with PCG cut to 2 iterations, mixed PGO
+    /// still reaches the fp64 optimum, every fallback is recorded with its reason, and without
+    /// the fallback the same solve ends far from it. The naive fp16 plan never falls back, and
+    /// BA's CGNR vouches for its truncated steps: cut to 2 iterations, its steps are taken.
+    @Test func failedIterativeSolvesFallBackToTheDirectSolve() throws {
+        let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.3, seed: 5)
+        let (_, reference) = try solve(problem, .fp64)
+        var solverOptions = PoseGraphStepSolver.Options()
+        solverOptions.conjugateGradient.maxIterations = 2
+        solverOptions.maxRefinements = 0
+        func mixed(fallback: Bool) throws -> Summary {
+            var p = problem
+            var options = LevenbergMarquardt.Options()
+            options.directFallback = fallback
+            var solver = PoseGraphStepSolver(options: solverOptions)
+            return try LevenbergMarquardt(options: options).minimize(
+                &p, plan: .preset(.mixed, for: .poseGraph), stepSolver: &solver)
+        }
+        let withFallback = try mixed(fallback: true)
+        #expect(withFallback.directFallbacks > 0)
+        let reasons = withFallback.iterationDetails.map(\.directFallbackReason).filter { !$0.isEmpty }
+        #expect(reasons.count == withFallback.directFallbacks)
+        #expect(reasons.allSatisfy { ["stagnated", "maxIterations"].contains($0) }, "\(reasons)")
+        #expect(withFallback.switches.isEmpty && withFallback.planName == "mixed")
+        // fp32 residuals resolve the cost to about u₃₂ · (number of terms).
+        #expect(abs(withFallback.finalCost - reference.finalCost) <= 1e-5 * reference.finalCost)
+        #expect(withFallback.fullReport.contains("direct fallbacks"))
+        let without = try mixed(fallback: false)
+        #expect(without.directFallbacks == 0)
+        #expect(without.finalCost > (1 + 1e-3) * reference.finalCost, "\(without.briefReport)")
+
+        var naive = problem
+        var naiveSolver = PoseGraphStepSolver(options: solverOptions)
+        let fp16 = try LevenbergMarquardt().minimize(&naive, plan: .preset(.fp16, for: .poseGraph), stepSolver: &naiveSolver)
+        #expect(fp16.directFallbacks == 0)
+
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var (window, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
+        var baOptions = BundleAdjustmentStepSolver.Options()
+        baOptions.cgnr.conjugateGradient.maxIterations = 2
+        var cgnr = BundleAdjustmentStepSolver(options: baOptions)
+        let ba = try LevenbergMarquardt().minimize(&window, plan: .preset(.mixed, for: .bundleAdjustment), stepSolver: &cgnr)
+        #expect(ba.directFallbacks == 0)
+        #expect(ba.iterationDetails.contains { $0.accepted && $0.linearTermination == "maxIterations" })
+    }
+
     /// Every plan reaches the fp64 optimum on a small noisy graph; adaptive to 1e-9 relative.
     @Test func plansReachTheCholmodOptimum() throws {
         let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 2)

@@ -55,8 +55,12 @@ import Testing
     /// Iterative refinement: with the forcing term pinned at η, the mixed step (fp32 products,
     /// fp16 IC(0) triangular solves, fp64 residual of the refinement) matches CHOLMOD's fp64
     /// step on the same linearization to η in the energy norm of H + λI, with either
-    /// preconditioner ordering.
-    @Test(arguments: [1e-4, 1e-8], PoseGraphStepSolver.PreconditionerOrdering.allCases)
+    /// preconditioner ordering. A CG that runs out of iterations is restarted only when it cut
+    /// the residual tenfold: in the file's order (no fill-reducing ordering) the 1e-8 solve
+    /// crawls and ends unconverged, untrusted, for the optimizer to solve directly.
+    @Test(arguments: [
+        (1e-4, PoseGraphStepSolver.PreconditionerOrdering.amd), (1e-8, .amd), (1e-4, .natural), (1e-8, .natural),
+    ])
     func refinedStepMatchesTheCholmodStep(forcing: Double, ordering: PoseGraphStepSolver.PreconditionerOrdering) throws {
         var problem = try Self.corridor(poses: 300, offset: 0, seed: 11)
         var plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
@@ -69,6 +73,11 @@ import Testing
         _ = try solver.linearize(&problem, plan: plan)
         let damping = Damping(lambda: 1e-6, kind: .levenberg)
         let refined = try solver.solve(damping: damping, plan: plan)
+        if forcing < 1e-6 && ordering == .natural {
+            #expect(refined.termination == "maxIterations" && !refined.isTrusted)
+            return
+        }
+        #expect(refined.isTrusted)
         let direct = try solver.solve(damping: damping, plan: .preset(.fp64, for: .poseGraph))
         #expect(direct.termination == "direct")
         #expect(refined.termination == "converged")
@@ -82,6 +91,12 @@ import Testing
         // trails the true error on slow stretches: allow two orders of magnitude.
         #expect(decreaseGap <= 100 * forcing * forcing + 1e-12, "model decrease gap \(decreaseGap)")
         #expect(errorNorm <= 1e3 * forcing * directNorm, "relative step error \(errorNorm / directNorm)")
+
+        var short = PoseGraphStepSolver(options: { var o = options; o.conjugateGradient.maxIterations = 20; return o }())
+        _ = try short.linearize(&problem, plan: plan)
+        let truncated = try short.solve(damping: damping, plan: plan)
+        #expect(truncated.termination == "maxIterations" && !truncated.isTrusted)
+        #expect(truncated.iterations < 100, "restarted \(truncated.iterations / 20) times")
     }
 
     /// The adaptive refresh refactors the preconditioner after a solve that did not converge;

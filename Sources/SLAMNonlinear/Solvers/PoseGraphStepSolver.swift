@@ -417,17 +417,23 @@ public struct PoseGraphStepSolver: StepSolver {
             swap(&x, &candidate)
             for k in 0..<n { residual[k] = rhs[k] - product[k] }
             let gain = model - candidateModel
+            let previousNorm = residualNorm
             residualNorm = candidateNorm
             model = candidateModel
             // Converged in the energy norm: CG met its tolerance, or the correction changed
             // the model by a negligible fraction, so the remaining error cannot matter to the
-            // nonlinear step. Otherwise CG stopped at its precision's floor or its iteration
-            // limit: refine, restarting from the fp64 residual of the current iterate.
+            // nonlinear step. Otherwise CG stopped at its precision's floor: refine, restarting
+            // from the fp64 residual of the current iterate. A CG that ran out of iterations is
+            // restarted too (the fp64 residual sheds its fp32 drift) if it cut the residual
+            // tenfold; a slower one ends the solve unconverged, for the optimizer to solve this
+            // damping directly (LevenbergMarquardt.Options.directFallback): parking-garage's
+            // fp32 and mixed plans spent 11,000 CG iterations on each such solve before.
             if report.termination == .converged || gain <= forcing * forcing * abs(model) {
                 energyConverged = true
                 break
             }
-            if plan.switching || refinements > options.maxRefinements { break }
+            let slow = report.termination == .maxIterations && candidateNorm > 0.1 * previousNorm
+            if plan.switching || refinements > options.maxRefinements || slow { break }
         }
         if refresh { iterationsAfterRefresh = iterations }
         lastIterations = iterations
@@ -440,6 +446,7 @@ public struct PoseGraphStepSolver: StepSolver {
             termination = .stagnated
         }
         lastSolveConverged = termination == .converged
+        result.isTrusted = lastSolveConverged
         result.termination = termination.rawValue
         return result
     }
