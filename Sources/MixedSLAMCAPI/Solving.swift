@@ -40,6 +40,7 @@ extension CConversions {
         c.accepted_steps = Int32(clamping: s.acceptedSteps)
         c.linear_iterations = Int32(clamping: s.linearIterations)
         c.precision_switches = Int32(clamping: s.switches.count)
+        c.direct_fallbacks = Int32(clamping: s.directFallbacks)
         c.residual_seconds = s.residualSeconds
         c.linearize_seconds = s.linearizeSeconds
         c.assembly_seconds = s.assemblySeconds

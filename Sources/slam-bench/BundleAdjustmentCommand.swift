@@ -58,6 +58,7 @@ struct BundleAdjustment: ParsableCommand {
         var optimizer = LevenbergMarquardt.Options()
         optimizer.damping = .marquardt
         optimizer.maxIterations = maxIterations
+        optimizer.directFallback = common.directFallback
         var cgnr = CGNR.Options()
         cgnr.conjugateGradient.relativeTolerance = cgTolerance
         cgnr.conjugateGradient.maxIterations = 1000

@@ -25,6 +25,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Print only the result table.")
     var quiet = false
 
+    @Flag(inversion: .prefixedNo, help: "Let the fp32 and mixed plans solve a damping directly in fp64 when their iterative solve fails (LevenbergMarquardt.Options.directFallback).")
+    var directFallback = true
+
     /// The requested presets, validated.
     func presets() throws -> [PrecisionPlan.Preset] {
         try plans.split(separator: ",").map { name in

@@ -24,6 +24,7 @@ struct LoopClosure: ParsableCommand {
         options.scenario.poseCount = poses
         options.scenario.seed = common.seed
         options.problemCount = problems > 0 ? problems : nil
+        options.optimizer.directFallback = common.directFallback
         var progress = ProgressReporter(enabled: !common.quiet)
         let result = try LoopClosureSequenceBenchmark.run(plans: plans, options: options) { done, total in
             progress.update("lc problems", done: done, total: total)

@@ -80,6 +80,7 @@ struct PoseGraphCommand: ParsableCommand {
         solverOptions.refresh = policy
         var optimizer = LevenbergMarquardt.Options()
         optimizer.maxIterations = maxIterations
+        optimizer.directFallback = common.directFallback
         if let minLambda {
             optimizer.minLambda = minLambda
             optimizer.initialLambda = max(optimizer.initialLambda, minLambda)
@@ -101,10 +102,10 @@ struct PoseGraphCommand: ParsableCommand {
                 problem, plans: plans, repeats: repeats, options: optimizer, solverOptions: solverOptions,
                 trajectories: tumDir.map { dir in { plan, solved in try Self.writeTUM(solved, dir, name, plan) } },
                 reports: fullReport ? { plan, summary in print("\(name) \(plan)\n\(summary.fullReport)\n") } : nil)
-            var table = TextTable(["plan", "solver", "initial cost", "final cost", "iters", "CG iters", "linear ms", "total ms", "ATE vs fp64 m", "end"])
+            var table = TextTable(["plan", "solver", "initial cost", "final cost", "iters", "CG iters", "fallbacks", "linear ms", "total ms", "ATE vs fp64 m", "end"])
             for r in results {
                 table.add([r.plan, r.linearSolver, fmt(r.initialCost), fmt(r.finalCost, 6), "\(r.iterations)", "\(r.linearIterations)",
-                           fmt(r.linearSolveSeconds * 1000, 4), fmt(r.totalSeconds * 1000, 4), fmt(r.ateRMSE, 3), r.termination])
+                           "\(r.directFallbacks)", fmt(r.linearSolveSeconds * 1000, 4), fmt(r.totalSeconds * 1000, 4), fmt(r.ateRMSE, 3), r.termination])
             }
             print(paths.count > 1 || !common.quiet ? "\(name)\n\(table.rendered)\n" : table.rendered)
             all.append(PoseGraphFileResult(file: name, vertices: report.vertexCount, edges: report.edgeCount, loadSeconds: loadSeconds, plans: results))

@@ -62,6 +62,13 @@ struct Report: ParsableCommand {
         options.quickVisualOdometry.scenario.seed = common.seed
         options.trajectoryDirectory = "\(out)/trajectories"
         if common.solver == "cholmod" { options.solver.alwaysDirect = true }
+        options.optimizer.directFallback = common.directFallback
+        for path in [\BenchmarkSuite.Options.loopClosure, \.quickLoopClosure] {
+            options[keyPath: path].optimizer.directFallback = common.directFallback
+        }
+        for path in [\BenchmarkSuite.Options.visualOdometry, \.quickVisualOdometry] {
+            options[keyPath: path].optimizer.directFallback = common.directFallback
+        }
         if options.datasetDirectory == nil {
             FileHandle.standardError.write(Data("report: no dataset directory (use --dataset-dir); solving no g2o file\n".utf8))
         }

@@ -41,6 +41,7 @@ struct Tour: ParsableCommand {
         options.scenario.poseCount = poses
         options.scenario.seed = common.seed
         options.problemCount = problems
+        options.optimizer.directFallback = common.directFallback
         if !common.quiet {
             print("MixedSLAM tour, plans \(plans.map(\.rawValue).joined(separator: ", ")).")
             print("Loop closure: \(poses)-pose synthetic house tour, \(problems) pose graphs as loops close (SE(2), PGO).")
@@ -58,6 +59,7 @@ struct Tour: ParsableCommand {
         var voOptions = VisualOdometryBenchmark.Options()
         voOptions.scenario.seed = common.seed
         voOptions.windowCount = windows
+        voOptions.optimizer.directFallback = common.directFallback
         let voResult = windows > 0
             ? try VisualOdometryBenchmark.run(plans: plans, options: voOptions) { done, total in
                 progress.update("VO windows", done: done, total: total)

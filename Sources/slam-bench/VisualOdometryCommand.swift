@@ -47,6 +47,7 @@ struct VisualOdometry: ParsableCommand {
         options.windowSize = windowSize
         options.windowCount = windows > 0 ? windows : nil
         options.optimizer.maxIterations = maxIterations
+        options.optimizer.directFallback = common.directFallback
         guard let fate = SlidingWindowBA.Marginalization(rawValue: marginalization) else {
             throw ValidationError("--marginalization: drop or landmarkPriors")
         }
@@ -121,6 +122,8 @@ struct VisualOdometrySummary: Encodable {
         var histogram: [Double]
         /// Windows whose solve did not reach a converged termination.
         var unconverged: Int
+        /// Steps solved directly after a failed CGNR solve, over all windows.
+        var directFallbacks: Int
     }
 
     struct Sequence: Encodable {
@@ -172,7 +175,8 @@ struct VisualOdometrySummary: Encodable {
                 iterations: try LoopClosureSummary.Distribution(mine.map { Double($0.iterations) }),
                 linearIterations: try LoopClosureSummary.Distribution(mine.map { Double($0.linearIterations) }),
                 histogram: try CumulativeHistogram(values: mine.map(\.ate), edges: edges).fractions,
-                unconverged: mine.filter { !["functionTolerance", "gradientTolerance", "parameterTolerance", "zeroCost"].contains($0.termination) }.count)
+                unconverged: mine.filter { !["functionTolerance", "gradientTolerance", "parameterTolerance", "zeroCost"].contains($0.termination) }.count,
+                directFallbacks: mine.reduce(0) { $0 + $1.directFallbacks })
         }
         self.sequences = try sequences.map {
             Sequence(
@@ -213,12 +217,12 @@ struct VisualOdometrySummary: Encodable {
     }
 
     var table: TextTable {
-        var t = TextTable(["plan", "solver", "windows", "ATE mean m", "median", "90%", "99%", "max", "not converged"])
+        var t = TextTable(["plan", "solver", "windows", "ATE mean m", "median", "90%", "99%", "max", "not converged", "fallbacks"])
         t.add(["start", "", "\(windows)", fmt(startATE.mean, 3), fmt(startATE.median, 3), fmt(startATE.p90, 3),
-               fmt(startATE.p99, 3), fmt(startATE.max, 3), ""])
+               fmt(startATE.p99, 3), fmt(startATE.max, 3), "", ""])
         for p in plans {
             t.add([p.plan, p.linearSolver, "\(windows)", fmt(p.ate.mean, 4), fmt(p.ate.median, 4), fmt(p.ate.p90, 4),
-                   fmt(p.ate.p99, 4), fmt(p.ate.max, 4), "\(p.unconverged)"])
+                   fmt(p.ate.p99, 4), fmt(p.ate.max, 4), "\(p.unconverged)", "\(p.directFallbacks)"])
         }
         return t
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MixedSLAM
 import MixedSLAMC
+@testable import MixedSLAMCAPI
 import Testing
 
 /// The C API (called through mixedslam.h, as C programs call it) against the Swift API on the
@@ -312,6 +313,16 @@ import Testing
         #expect(msl_graph_optimize(g, "mixed", nil, &summary) == MSL_OK)
         #expect(summary.initial_triangular_solve == MSL_FP16 && summary.initial_residual == MSL_FP32)
         #expect(summary.reused_symbolic_analysis == 0)
+    }
+
+    /// The C summary carries the Swift summary's direct fallbacks (fp32/mixed steps solved by
+    /// CHOLMOD after a failed PCG solve).
+    @Test func summaryCountsDirectFallbacks() {
+        var summary = Summary()
+        summary.planName = "mixed"
+        summary.directFallbacks = 3
+        let c = CConversions.summary(summary, plan: .preset(.mixed, for: .poseGraph))
+        #expect(c.direct_fallbacks == 3 && c.precision_switches == 0)
     }
 
     /// A pose held fixed does not move; with the explicit gauge the first pose moves.

@@ -144,6 +144,8 @@ typedef struct msl_summary {
     int64_t half_underflows;      /**< values flushed to zero on fp16 casts */
     int32_t extended_symbolic_analyses; /**< analyses that extended an earlier call's orderings
                                              to the grown graph instead of recomputing them */
+    int32_t direct_fallbacks;     /**< steps the fp32/mixed plans solved by CHOLMOD in fp64
+                                       after their PCG solve failed (dsposv's policy) */
 } msl_summary;
 
 /* ---- Plain helpers (no graph) ------------------------------------------------------- */

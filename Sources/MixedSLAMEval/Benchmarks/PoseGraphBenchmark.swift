@@ -31,6 +31,9 @@ public enum PoseGraphBenchmark {
         public var termination: String
         /// Precision switches (adaptive), as `iteration:component:from->to:reason`.
         public var switches: [String]
+        /// Steps the direct fp64 solver computed after the plan's iterative solve failed
+        /// (``LevenbergMarquardt/Options/directFallback``).
+        public var directFallbacks: Int
         /// fp16 casts that overflowed / flushed.
         public var halfOverflows: Int
         /// fp16 casts flushed to zero or subnormal.
@@ -85,6 +88,7 @@ public enum PoseGraphBenchmark {
                 totalSeconds: median(summaries.map(\.totalSeconds)), ateRMSE: ate.statistics.rmse,
                 ateMax: ate.statistics.maximum, termination: summary.termination.rawValue,
                 switches: summary.switches.map { "\($0.iteration):\($0.component):\($0.from)->\($0.to):\($0.reason)" },
+                directFallbacks: summary.directFallbacks,
                 halfOverflows: summary.halfOverflowCount, halfUnderflows: summary.halfUnderflowCount,
                 costHistory: summary.iterationDetails.filter(\.accepted).map(\.newCost)))
         }

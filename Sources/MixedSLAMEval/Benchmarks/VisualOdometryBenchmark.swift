@@ -86,6 +86,9 @@ public enum VisualOdometryBenchmark {
         public var landmarks: Int
         /// Termination reason.
         public var termination: String
+        /// Steps the direct fp64 solver computed after the plan's CGNR solve failed
+        /// (``LevenbergMarquardt/Options/directFallback``).
+        public var directFallbacks: Int
     }
 
     /// All windows.
@@ -134,7 +137,7 @@ public enum VisualOdometryBenchmark {
                     iterations: summary.iterations, linearIterations: summary.linearIterations,
                     totalSeconds: summary.totalSeconds, linearSolveSeconds: summary.linearSolveSeconds,
                     observations: window.observations.count, landmarks: window.landmarks.count,
-                    termination: summary.termination.rawValue))
+                    termination: summary.termination.rawValue, directFallbacks: summary.directFallbacks))
             }
             progress(index + 1, lasts.count)
         }

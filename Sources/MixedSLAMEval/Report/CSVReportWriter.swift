@@ -8,12 +8,12 @@ public enum CSVReportWriter {
         files["datasets.csv"] = csv(
             ["file", "vertices", "edges", "plan", "linearSolver", "initialCost", "finalCost", "iterations",
              "linearIterations", "linearSolveSeconds", "totalSeconds", "ateRMSE", "ateMax", "termination",
-             "switches", "halfOverflows", "halfUnderflows"],
+             "switches", "halfOverflows", "halfUnderflows", "directFallbacks"],
             report.datasets.flatMap { d in d.plans.map { r in
                 [d.file, "\(d.vertices)", "\(d.edges)", r.plan, r.linearSolver, NumberFormat.exact(r.initialCost),
                  NumberFormat.exact(r.finalCost), "\(r.iterations)", "\(r.linearIterations)",
                  NumberFormat.exact(r.linearSolveSeconds), NumberFormat.exact(r.totalSeconds), NumberFormat.exact(r.ateRMSE),
-                 NumberFormat.exact(r.ateMax), r.termination, "\(r.switches.count)", "\(r.halfOverflows)", "\(r.halfUnderflows)"]
+                 NumberFormat.exact(r.ateMax), r.termination, "\(r.switches.count)", "\(r.halfOverflows)", "\(r.halfUnderflows)", "\(r.directFallbacks)"]
             } })
         for sequence in report.sequences {
             files["\(sequence.name)-solves.csv"] = csv(

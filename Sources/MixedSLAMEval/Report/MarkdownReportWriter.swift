@@ -83,13 +83,13 @@ public enum MarkdownReportWriter {
                 + (dataset.chainedInitialization ? ", initialized by chaining odometry" : "")
                 + ", loaded in \(NumberFormat.milliseconds(dataset.loadSeconds)) ms.\n\n"
             var table = MarkdownTable(["plan", "solver", "initial cost", "final cost", "iters", "CG iters", "linear ms",
-                                       "total ms", "ATE vs fp64 m", "fp16 overflow/underflow", "end", "switches"],
-                                      rightAligned: [2, 3, 4, 5, 6, 7, 8, 9])
+                                       "total ms", "ATE vs fp64 m", "fp16 overflow/underflow", "end", "switches", "fallbacks"],
+                                      rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 12])
             for r in dataset.plans {
                 table.add([r.plan, r.linearSolver, NumberFormat.significant(r.initialCost), NumberFormat.significant(r.finalCost, 8),
                            "\(r.iterations)", "\(r.linearIterations)", NumberFormat.milliseconds(r.linearSolveSeconds),
                            NumberFormat.milliseconds(r.totalSeconds), NumberFormat.significant(r.ateRMSE, 3),
-                           "\(r.halfOverflows)/\(r.halfUnderflows)", r.termination, "\(r.switches.count)"])
+                           "\(r.halfOverflows)/\(r.halfUnderflows)", r.termination, "\(r.switches.count)", "\(r.directFallbacks)"])
             }
             out += table.rendered + "\n"
         }
