@@ -35,6 +35,9 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "With --sequence: Huber threshold of the driver's reprojection factors, whitened pixels (0: no robust kernel).")
     var huber = 2.0
 
+    @Flag(help: "Print every window's full solver report for each plan (per-iteration cost, lambda, gain, CG iterations, phase times); use with a small --windows.")
+    var fullReport = false
+
     @Flag(help: "Also run the SlidingWindowBA driver over the windows' keyframes for each plan (whole-trajectory ATE, Sim(3)).")
     var sequence = false
 
@@ -66,9 +69,11 @@ struct VisualOdometry: ParsableCommand {
         default: throw ValidationError("vo solvers: auto, cgnr, schur, cholmod")
         }
         var progress = ProgressReporter(enabled: !common.quiet)
-        let result = try VisualOdometryBenchmark.run(plans: plans, options: options) { done, total in
-            progress.update("vo windows", done: done, total: total)
-        }
+        let reports: ((Int, String, Summary) -> Void)? = fullReport
+            ? { window, plan, summary in print("window ending at keyframe \(window), \(plan)\n\(summary.fullReport)\n") } : nil
+        let result = try VisualOdometryBenchmark.run(
+            plans: plans, options: options, progress: { done, total in progress.update("vo windows", done: done, total: total) },
+            reports: reports)
         var sequences: [VisualOdometryBenchmark.SequenceResult] = []
         if sequence {
             let scenario = try VisualOdometryScenario(options: options.scenario)

@@ -329,7 +329,12 @@ enum BundleAdjustmentFixture {
         options.windowCount = 2
         options.optimizer.functionTolerance = 1e-6
         options.stepSolver.cgnr.conjugateGradient.relativeTolerance = 1e-6
-        let result = try VisualOdometryBenchmark.run(plans: [.fp64, .mixed], options: options)
+        var reported: [(Int, String, Double)] = []
+        let result = try VisualOdometryBenchmark.run(plans: [.fp64, .mixed], options: options, reports: { window, plan, summary in
+            reported.append((window, plan, summary.finalCost))
+        })
+        #expect(reported.map(\.0) == result.solves.map(\.window) && reported.map(\.1) == result.solves.map(\.plan))
+        #expect(reported.map(\.2) == result.solves.map(\.finalCost))
         #expect(result.startATE.count == 2)
         #expect(result.solves.map(\.plan) == ["fp64", "mixed", "fp64", "mixed"])
         #expect(result.solves.map(\.linearSolver) == ["dense-schur", "cgnr", "dense-schur", "cgnr"])

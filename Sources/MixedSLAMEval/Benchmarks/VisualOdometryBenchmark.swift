@@ -99,9 +99,12 @@ public enum VisualOdometryBenchmark {
         public var startATE: [Double]
     }
 
-    /// Solves the windows with every plan; `progress(done, total)` after each window.
+    /// Solves the windows with every plan; `progress(done, total)` after each window, and
+    /// `reports(window, plan, summary)` after each solve when given (e.g. to print its
+    /// `fullReport`).
     public static func run(
-        plans: [PrecisionPlan.Preset], options: Options = Options(), progress: (Int, Int) -> Void = { _, _ in }
+        plans: [PrecisionPlan.Preset], options: Options = Options(), progress: (Int, Int) -> Void = { _, _ in },
+        reports: ((Int, String, Summary) -> Void)? = nil
     ) throws -> Result {
         let scenario = try VisualOdometryScenario(options: options.scenario)
         let available = scenario.windowCount(size: options.windowSize)
@@ -129,6 +132,7 @@ public enum VisualOdometryBenchmark {
                 let summary = try LevenbergMarquardt(options: options.optimizer).minimize(
                     &solved, plan: .preset(plan, for: .bundleAdjustment), stepSolver: &solver)
                 solvers[plan] = solver
+                reports?(last, plan.rawValue, summary)
                 let poses = window.keyframes.map { solved.se3($0)! }
                 let ate = try scenario.absoluteTrajectoryError(of: poses, window: window, alignment: .sim3)
                 result.solves.append(WindowSolve(
