@@ -256,6 +256,28 @@ enum PoseGraphFixture {
         var options = LevenbergMarquardt.Options()
         options.initialLambda = -1
         #expect(throws: OptimizerError.self) { try options.validate() }
+        for decrease in [0.0, 1.0, .nan] {
+            var o = LevenbergMarquardt.Options()
+            o.minLambdaDecrease = decrease
+            #expect(throws: OptimizerError.self) { try o.validate() }
+        }
+    }
+
+    /// After a step whose gain ratio is near 1, Nielsen's factor 1 − (2ρ − 1)³ is near 0 and λ
+    /// falls by exactly `minLambdaDecrease`: by default 10× with Levenberg damping (GTSAM's
+    /// factor) and 3× with Marquardt damping (Nielsen's); every choice reaches the optimum.
+    @Test(arguments: [(nil, Damping.Kind.levenberg, 0.1), (nil, .marquardt, 1.0 / 3.0), (0.5, .levenberg, 0.5)])
+    func lambdaFallsByTheSmallestDecreaseAfterAPerfectStep(bound: Double?, damping: Damping.Kind, decrease: Double) throws {
+        let problem = try PoseGraphFixture.se3(poses: 40, noise: 0.01, drift: 0.02, seed: 9)
+        let (_, reference) = try solve(problem, .fp64)
+        var options = LevenbergMarquardt.Options()
+        options.minLambdaDecrease = bound
+        options.damping = damping
+        let (_, summary) = try solve(problem, .fp64, options: options)
+        let details = summary.iterationDetails
+        let perfect = try #require(details.indices.dropLast().first { details[$0].accepted && details[$0].gainRatio > 0.99 })
+        #expect(abs(details[perfect + 1].lambda / details[perfect].lambda - decrease) <= 1e-12)
+        #expect(abs(summary.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
     }
 
     @Test func reSolveReusesTheSymbolicAnalysis() throws {
