@@ -177,7 +177,7 @@ public struct Summary: Sendable, Codable, Equatable {
         lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
         if directFallbacks > 0 {
             let fallbacks = iterationDetails.filter { !$0.directFallbackReason.isEmpty }
-                .map { "\($0.iteration) \($0.directFallbackReason)" }
+                .map { "\($0.iteration): \($0.directFallbackReason)" }
             lines.append("direct fallbacks     \(directFallbacks) (iteration: reason) \(fallbacks.joined(separator: ", "))")
         }
         lines.append("")

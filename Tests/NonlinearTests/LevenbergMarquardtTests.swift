@@ -140,7 +140,8 @@ enum PoseGraphFixture {
         #expect(withFallback.switches.isEmpty && withFallback.planName == "mixed")
         // fp32 residuals resolve the cost to about u₃₂ · (number of terms).
         #expect(abs(withFallback.finalCost - reference.finalCost) <= 1e-5 * reference.finalCost)
-        #expect(withFallback.fullReport.contains("direct fallbacks"))
+        let first = try #require(withFallback.iterationDetails.first { !$0.directFallbackReason.isEmpty })
+        #expect(withFallback.fullReport.contains("direct fallbacks     \(withFallback.directFallbacks) (iteration: reason) \(first.iteration): \(first.directFallbackReason)"))
         let without = try mixed(fallback: false)
         #expect(without.directFallbacks == 0)
         #expect(without.finalCost > (1 + 1e-3) * reference.finalCost, "\(without.briefReport)")
