@@ -36,6 +36,9 @@ struct PoseGraphCommand: ParsableCommand {
     @Option(help: "Fill level of the incomplete-Cholesky preconditioner: 0 (IC(0)) or 1 (IC(1)).")
     var icFill: Int = 0
 
+    @Option(help: "Products of the PCG path: normalEquations (CG on the scaled damped Hessian) or jacobian (CGNR: Jᵀ(J x), the Hessian never rounded).")
+    var krylov = "normalEquations"
+
     @Option(help: "Aggregates of a coarse correction (rigid motions of runs of poses) added to the IC preconditioner; 0: none.")
     var coarseAggregates: Int = 0
 
@@ -72,6 +75,10 @@ struct PoseGraphCommand: ParsableCommand {
             throw ValidationError("--ic-ordering must be amd or natural")
         }
         guard (0...1).contains(icFill) else { throw ValidationError("--ic-fill must be 0 or 1") }
+        guard let krylovOperator = PoseGraphStepSolver.KrylovOperator(rawValue: krylov) else {
+            throw ValidationError("--krylov must be normalEquations or jacobian")
+        }
+        solverOptions.krylovOperator = krylovOperator
         guard coarseAggregates >= 0 else { throw ValidationError("--coarse-aggregates must be 0 or more") }
         solverOptions.preconditioner = kind
         solverOptions.preconditionerOrdering = icOrder

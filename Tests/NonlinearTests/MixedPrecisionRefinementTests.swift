@@ -99,6 +99,45 @@ import Testing
         #expect(truncated.iterations < 100, "restarted \(truncated.iterations / 20) times")
     }
 
+    /// CGNR products (Ĵᵀ(Ĵ x), the Hessian never rounded to fp32) give the same refined step as
+    /// the normal equations: CHOLMOD's fp64 step to η in the energy norm; and the fp32 and mixed
+    /// plans reach the CHOLMOD optimum with them far from the origin.
+    @Test func cgnrProductsMatchTheCholmodStep() throws {
+        var problem = try Self.corridor(poses: 300, offset: 0, seed: 11)
+        var plan = PrecisionPlan.preset(.mixed, for: .poseGraph)
+        plan.residual = .fp64
+        var options = PoseGraphStepSolver.Options()
+        options.minForcing = 1e-4
+        options.maxForcing = 1e-4
+        options.krylovOperator = .jacobian
+        var solver = PoseGraphStepSolver(options: options)
+        _ = try solver.linearize(&problem, plan: plan)
+        let damping = Damping(lambda: 1e-6, kind: .levenberg)
+        let refined = try solver.solve(damping: damping, plan: plan)
+        let direct = try solver.solve(damping: damping, plan: .preset(.fp64, for: .poseGraph))
+        #expect(refined.termination == "converged" && refined.isTrusted)
+        let error = zip(refined.delta, direct.delta).map { $0 - $1 }
+        let errorNorm = error.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let directNorm = direct.delta.map { $0 * $0 }.reduce(0, +).squareRoot()
+        #expect(errorNorm <= 1e3 * 1e-4 * directNorm, "relative step error \(errorNorm / directNorm)")
+        // The same system as the normal equations': CG needs about as many iterations (a wrong
+        // operator would leave the work to refinement against the fp64 residual).
+        options.krylovOperator = .normalEquations
+        var normal = PoseGraphStepSolver(options: options)
+        _ = try normal.linearize(&problem, plan: plan)
+        let reference = try normal.solve(damping: damping, plan: plan)
+        #expect(Double(refined.iterations) <= 1.5 * Double(reference.iterations) + 10, "\(refined.iterations) vs \(reference.iterations)")
+
+        let far = try Self.corridor(poses: 300, offset: 1e4, seed: 7)
+        let optimum = try solve(far, .fp64)
+        for preset in [PrecisionPlan.Preset.fp32, .mixed] {
+            var p = far
+            var cgnr = PoseGraphStepSolver(options: { var o = PoseGraphStepSolver.Options(); o.krylovOperator = .jacobian; return o }())
+            let summary = try LevenbergMarquardt().minimize(&p, plan: .preset(preset, for: .poseGraph), stepSolver: &cgnr)
+            #expect(abs(summary.finalCost - optimum.finalCost) <= 1e-6 * optimum.finalCost, "\(preset): \(summary.briefReport)")
+        }
+    }
+
     /// The adaptive refresh refactors the preconditioner after a solve that did not converge;
     /// after a converged one the factor is kept.
     @Test func adaptiveRefreshRefactorsAfterAnUnconvergedSolve() throws {

@@ -44,6 +44,18 @@ public struct PoseGraphStepSolver: StepSolver {
         case completeCholesky = "cholesky"
     }
 
+    /// The matrix whose products CG computes on the PCG path.
+    public enum KrylovOperator: String, Sendable, Codable, CaseIterable {
+        /// CG on the scaled damped normal equations Ĥ = S (H + λD) S, stored at the plan's
+        /// `matrixVector` precision.
+        case normalEquations
+        /// CGNR: the products are Ĵᵀ(Ĵ x) + S λD S x with Ĵ = J S stored at the plan's
+        /// `matrixVector` precision, so Ĥ is never rounded to it. For graphs whose every
+        /// factor has one residual row per tangent coordinate (between factors and pose
+        /// priors); others use ``normalEquations``.
+        case jacobian
+    }
+
     /// The elimination order of the incomplete-Cholesky preconditioner's block rows.
     public enum PreconditionerOrdering: String, Sendable, Codable, CaseIterable {
         /// Approximate minimum degree (SuiteSparse AMD) of the block pattern: the least fill
@@ -110,6 +122,8 @@ public struct PoseGraphStepSolver: StepSolver {
         public var adaptiveRefreshMinimum = 20
         /// Kernel path and fp16 arithmetic of the products and triangular solves.
         public var kernel = KernelOptions()
+        /// The products of the PCG path. Default ``KrylovOperator/normalEquations``.
+        public var krylovOperator = KrylovOperator.normalEquations
         /// Whether the direct path uses CHOLMOD even for non-fp64 plans. Default false.
         public var alwaysDirect = false
         /// Growth of the free variable count, relative to the count at the last fresh
@@ -139,6 +153,10 @@ public struct PoseGraphStepSolver: StepSolver {
     private var scatter: [Int32] = []
     private var scatterOffsets: [Int] = []
     private var diagonalBlock: [Int] = []
+    /// J's block pattern (a block row per factor, a block column per free variable) when every
+    /// factor has `blockSize` residual rows, and the structure's block index of each stored block.
+    private var jacobianPattern: BlockCSRMatrix<Double>?
+    private var jacobianSource: [Int] = []
     private var gradient: [Double] = []
     private var diagonal: [Double] = []
     private var cholmod: Cholmod?
@@ -337,7 +355,21 @@ public struct PoseGraphStepSolver: StepSolver {
         let relativeGradient = initialGradientNorm > 0 ? (gradient.map(abs).max() ?? 0) / initialGradientNorm : 1
         let forcing = max(options.minForcing, min(options.maxForcing, relativeGradient.squareRoot()))
         var conversion = ConversionReport()
-        var operand = try ScaledOperator(system, plan: plan, kernel: options.kernel, conversion: &conversion)
+        var operand: ScaledOperator
+        if options.krylovOperator == .jacobian, var j = jacobianPattern, let lin = linearization {
+            let bb = b * b
+            for (k, source) in jacobianSource.enumerated() {
+                let column0 = Int(j.blockColumnIndices[k]) * b
+                let offset = analyzedStructure!.blockJacobianOffsets[source]
+                for r in 0..<b {
+                    for c in 0..<b { j.values[k * bb + r * b + c] = lin.jacobians[offset + r * b + c] * s[column0 + c] }
+                }
+            }
+            let damping = (0..<n).map { shift[$0] * s[$0] * s[$0] }
+            operand = try ScaledOperator(jacobian: j, damping: damping, plan: plan, kernel: options.kernel, conversion: &conversion)
+        } else {
+            operand = try ScaledOperator(system, plan: plan, kernel: options.kernel, conversion: &conversion)
+        }
         result.halfOverflows += conversion.overflowCount
         result.halfUnderflows += conversion.flushedCount
 
@@ -534,6 +566,24 @@ public struct PoseGraphStepSolver: StepSolver {
             scatterOffsets.append(scatter.count)
         }
         diagonalBlock = (0..<count).map { Int(blockIndex($0, $0)) }
+        jacobianPattern = nil
+        jacobianSource = []
+        if (0..<structure.factorCount).allSatisfy({ structure.residualDimension(ofFactor: $0) == b }) {
+            var rowPointers: [Int32] = [0], blockColumns: [Int32] = []
+            for f in 0..<structure.factorCount {
+                let blocks = (structure.factorBlockOffsets[f]..<structure.factorBlockOffsets[f + 1])
+                    .sorted { structure.blockVariables[$0] < structure.blockVariables[$1] }
+                for block in blocks {
+                    jacobianSource.append(block)
+                    blockColumns.append(Int32(structure.blockVariables[block]))
+                }
+                rowPointers.append(Int32(blockColumns.count))
+            }
+            jacobianPattern = try? BlockCSRMatrix<Double>(
+                blockSize: b, blockRowCount: structure.factorCount, blockColumnCount: count,
+                blockRowPointers: rowPointers, blockColumnIndices: blockColumns,
+                values: [Double](repeating: 0, count: blockColumns.count * b * b))
+        }
         hessian = matrix
         blockSize = b
         gradient = [Double](repeating: 0, count: count * b)
@@ -578,37 +628,51 @@ public struct PoseGraphStepSolver: StepSolver {
 
 /// The Jacobi-scaled system Ĥ stored at a plan's `matrixVector` precision, converted once per
 /// linear solve and shared by every correction solve of the iterative refinement.
-private enum ScaledOperator {
-    case fp64(BlockMatrixOperator<Double>)
-    case fp32(BlockMatrixOperator<Float>)
-    case fp16(BlockMatrixOperator<Float16>)
+/// The scaled system's operator at the plan's `matrixVector` precision: Ĥ, or CGNR's Ĵᵀ Ĵ +
+/// diag(S λD S).
+private struct ScaledOperator {
+    private var operand: any LinearOperator
 
-    /// Casts `system` to `plan.matrixVector`; `conversion` receives what an fp16 cast did.
+    /// Ĥ cast to `plan.matrixVector`; `conversion` receives what an fp16 cast did.
     init(_ system: BlockCSRMatrix<Double>, plan: PrecisionPlan, kernel: KernelOptions, conversion: inout ConversionReport) throws {
         switch plan.matrixVector {
-        case .fp64: self = .fp64(BlockMatrixOperator(system, kernel: kernel))
-        case .fp32: self = .fp32(BlockMatrixOperator(try system.converted(to: Float.self).matrix, kernel: kernel))
+        case .fp64: operand = BlockMatrixOperator(system, kernel: kernel)
+        case .fp32: operand = BlockMatrixOperator(try system.converted(to: Float.self).matrix, kernel: kernel)
         case .fp16:
             let (matrix, report) = try system.converted(to: Float16.self)
             conversion = report
-            self = .fp16(BlockMatrixOperator(matrix, kernel: kernel))
+            operand = BlockMatrixOperator(matrix, kernel: kernel)
         }
     }
 
-    /// Runs `cg` on Ĥ x = b preconditioned by `m`.
+    /// Ĵᵀ Ĵ + diag(damping) with Ĵ cast to `plan.matrixVector`; `conversion` receives what an
+    /// fp16 cast did.
+    init(
+        jacobian: BlockCSRMatrix<Double>, damping: [Double], plan: PrecisionPlan, kernel: KernelOptions,
+        conversion: inout ConversionReport
+    ) throws {
+        let shift = damping.map(Float.init)
+        switch plan.matrixVector {
+        case .fp64: operand = JacobianNormalOperator(jacobian, diagonalShift: shift, kernel: kernel)
+        case .fp32:
+            operand = JacobianNormalOperator(try jacobian.converted(to: Float.self).matrix, diagonalShift: shift, kernel: kernel)
+        case .fp16:
+            let (matrix, report) = try jacobian.converted(to: Float16.self)
+            conversion = report
+            operand = JacobianNormalOperator(matrix, diagonalShift: shift, kernel: kernel)
+        }
+    }
+
+    /// Runs `cg` on the operator's system with right-hand side `b`, preconditioned by `m`.
     mutating func solve<M: Preconditioner>(
         _ cg: inout ConjugateGradient, _ m: inout M, _ b: [Float], _ x: inout [Float]
     ) throws -> ConjugateGradient.Report {
-        switch self {
-        case .fp64(var a):
-            defer { self = .fp64(a) }
-            return try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
-        case .fp32(var a):
-            defer { self = .fp32(a) }
-            return try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
-        case .fp16(var a):
-            defer { self = .fp16(a) }
-            return try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
-        }
+        try Self.run(&operand, &cg, &m, b, &x)
+    }
+
+    private static func run<A: LinearOperator, M: Preconditioner>(
+        _ a: inout A, _ cg: inout ConjugateGradient, _ m: inout M, _ b: [Float], _ x: inout [Float]
+    ) throws -> ConjugateGradient.Report {
+        try cg.solve(&a, preconditioner: &m, rhs: b, solution: &x)
     }
 }
