@@ -26,6 +26,9 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "Maximum LM iterations per window.")
     var maxIterations = 20
 
+    @Option(help: "Lower bound of LM's λ per window (default: the driver's, 1e-6).")
+    var minLambda: Double?
+
     @Option(help: "LM relative cost-decrease tolerance per window (default: the driver's, 1e-4).")
     var functionTolerance: Double?
 
@@ -61,6 +64,11 @@ struct VisualOdometry: ParsableCommand {
             throw ValidationError("--marginalization landmarkPriors needs a robust kernel (--huber > 0); use --marginalization drop without one")
         }
         if let functionTolerance { options.optimizer.functionTolerance = functionTolerance }
+        if let minLambda {
+            guard minLambda > 0, minLambda.isFinite else { throw ValidationError("--min-lambda must be > 0") }
+            options.optimizer.minLambda = minLambda
+            options.optimizer.initialLambda = max(options.optimizer.initialLambda, minLambda)
+        }
         if let cgTolerance { options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance }
         switch common.solver {
         case "auto", "cgnr": options.stepSolver.iterativeMethod = .cgnr
