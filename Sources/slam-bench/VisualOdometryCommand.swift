@@ -137,6 +137,8 @@ struct VisualOdometrySummary: Encodable {
         var unconverged: Int
         /// Steps solved directly after a failed CGNR solve, over all windows.
         var directFallbacks: Int
+        /// Relative final-cost excess over fp64's solve of the same window (absent without fp64).
+        var finalCostExcess: LoopClosureSummary.Distribution?
     }
 
     struct Sequence: Encodable {
@@ -189,7 +191,9 @@ struct VisualOdometrySummary: Encodable {
                 linearIterations: try LoopClosureSummary.Distribution(mine.map { Double($0.linearIterations) }),
                 histogram: try CumulativeHistogram(values: mine.map(\.ate), edges: edges).fractions,
                 unconverged: mine.filter { !["functionTolerance", "gradientTolerance", "parameterTolerance", "zeroCost"].contains($0.termination) }.count,
-                directFallbacks: mine.reduce(0) { $0 + $1.directFallbacks })
+                directFallbacks: mine.reduce(0) { $0 + $1.directFallbacks },
+                finalCostExcess: presets.contains(.fp64)
+                    ? try LoopClosureSummary.Distribution(result.finalCostExcess(of: preset.rawValue)) : nil)
         }
         self.sequences = try sequences.map {
             Sequence(
@@ -230,12 +234,16 @@ struct VisualOdometrySummary: Encodable {
     }
 
     var table: TextTable {
-        var t = TextTable(["plan", "solver", "windows", "ATE mean m", "median", "90%", "99%", "max", "not converged", "fallbacks"])
+        var t = TextTable([
+            "plan", "solver", "windows", "ATE mean m", "median", "90%", "99%", "max", "not converged", "fallbacks",
+            "cost vs fp64 median", "99%",
+        ])
         t.add(["start", "", "\(windows)", fmt(startATE.mean, 3), fmt(startATE.median, 3), fmt(startATE.p90, 3),
-               fmt(startATE.p99, 3), fmt(startATE.max, 3), "", ""])
+               fmt(startATE.p99, 3), fmt(startATE.max, 3), "", "", "", ""])
         for p in plans {
             t.add([p.plan, p.linearSolver, "\(windows)", fmt(p.ate.mean, 4), fmt(p.ate.median, 4), fmt(p.ate.p90, 4),
-                   fmt(p.ate.p99, 4), fmt(p.ate.max, 4), "\(p.unconverged)", "\(p.directFallbacks)"])
+                   fmt(p.ate.p99, 4), fmt(p.ate.max, 4), "\(p.unconverged)", "\(p.directFallbacks)",
+                   p.finalCostExcess.map { fmt($0.median, 3) } ?? "", p.finalCostExcess.map { fmt($0.p99, 3) } ?? ""])
         }
         return t
     }

@@ -344,5 +344,15 @@ enum BundleAdjustmentFixture {
             #expect(fp64.ate < result.startATE[window])
             #expect(abs(mixed.ate - fp64.ate) <= 0.01 * fp64.ate, "window \(fp64.window): \(mixed.ate) vs \(fp64.ate)")
         }
+        // Converged tightly, mixed stops at fp64's cost; the excess pairs solves by window.
+        let excess = result.finalCostExcess(of: "mixed")
+        #expect(excess.count == 2)
+        for (window, value) in excess.enumerated() {
+            let fp64 = result.solves[2 * window].finalCost, mixed = result.solves[2 * window + 1].finalCost
+            #expect(value == (mixed - fp64) / fp64)
+            #expect(abs(value) <= 1e-6, "window \(window): relative excess \(value)")
+        }
+        #expect(result.finalCostExcess(of: "fp64") == [0, 0])
+        #expect(result.finalCostExcess(of: "fp16").isEmpty && result.finalCostExcess(of: "mixed", over: "fp32").isEmpty)
     }
 }

@@ -97,6 +97,20 @@ public enum VisualOdometryBenchmark {
         public var solves: [WindowSolve]
         /// ATE RMSE of each window's start (Sim(3) alignment), metres.
         public var startATE: [Double]
+
+        /// (final cost − `reference`'s final cost) / `reference`'s final cost for every window
+        /// both plans solved, in window order: how far above the reference's optimum `plan`
+        /// stopped (negative where it went lower). ATE alone cannot say which plan converged
+        /// further: the windows start from perturbed ground truth, and a less converged
+        /// solution keeps some of that truth, so accuracy is compared by this excess.
+        public func finalCostExcess(of plan: String, over reference: String = "fp64") -> [Double] {
+            var referenceCost: [Int: Double] = [:]
+            for solve in solves where solve.plan == reference { referenceCost[solve.window] = solve.finalCost }
+            return solves.compactMap { solve in
+                guard solve.plan == plan, let base = referenceCost[solve.window] else { return nil }
+                return (solve.finalCost - base) / base
+            }
+        }
     }
 
     /// Solves the windows with every plan; `progress(done, total)` after each window, and
