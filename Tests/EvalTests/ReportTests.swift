@@ -129,6 +129,24 @@ import Testing
         #expect(decoded.sequences[0].summary(of: "fp16")?.ate.mean.isNaN == true)
     }
 
+    /// Each plan's final cost relative to fp64's, paired by problem; nil without fp64.
+    @Test func finalCostExcessIsRelativeToFp64PerProblem() throws {
+        let solve = { (problem: Int, plan: String, cost: Double) in
+            SequenceSolve(problem: problem, poses: 10, plan: plan, ate: 0.01, finalCost: cost, totalSeconds: 0.1,
+                          linearSolveSeconds: 0.05, iterations: 3)
+        }
+        let sequence = SequenceResult(
+            name: "vo", title: "t", setup: "s", plans: ["fp64", "mixed"],
+            solves: [solve(0, "fp64", 100), solve(0, "mixed", 101), solve(1, "mixed", 199), solve(1, "fp64", 200)])
+        let mixed = try #require(sequence.summary(of: "mixed")?.finalCostExcess)
+        #expect(mixed.count == 2)
+        #expect(abs(mixed.max - 0.01) <= 1e-15 && abs(mixed.median - 0.0025) <= 1e-15)
+        #expect(sequence.summary(of: "fp64")?.finalCostExcess?.max == 0)
+        let withoutFp64 = SequenceResult(name: "vo", title: "t", setup: "s", plans: ["mixed"], solves: [solve(0, "mixed", 1)])
+        #expect(withoutFp64.summary(of: "mixed")?.finalCostExcess == nil)
+        #expect(MarkdownReportWriter.sequenceTable(sequence).rendered.contains("| 0.01 |"))
+    }
+
     @Test func sampleSummaryPercentiles() {
         let summary = SampleSummary((1...11).map(Double.init))
         #expect(summary.count == 11)

@@ -60,17 +60,19 @@ public enum MarkdownReportWriter {
 
     static func sequenceTable(_ sequence: SequenceResult) -> MarkdownTable {
         var table = MarkdownTable(["\(sequence.name)", "problems", "ATE mean m", "ATE median", "ATE 90 %", "ATE max",
-                                   "solve ms median", "linear ms median", "total s"])
+                                   "solve ms median", "linear ms median", "total s", "cost vs fp64 median", "cost vs fp64 max"])
         if let label = sequence.baselineLabel, let baseline = sequence.baseline {
             table.add([label, "\(baseline.count)", NumberFormat.significant(baseline.mean, 3),
                        NumberFormat.significant(baseline.median, 3), NumberFormat.significant(baseline.p90, 3),
-                       NumberFormat.significant(baseline.max, 3), "", "", ""])
+                       NumberFormat.significant(baseline.max, 3), "", "", "", "", ""])
         }
         for plan in sequence.plans {
             table.add([plan.plan, "\(plan.ate.count)", NumberFormat.significant(plan.ate.mean, 3),
                        NumberFormat.significant(plan.ate.median, 3), NumberFormat.significant(plan.ate.p90, 3),
                        NumberFormat.significant(plan.ate.max, 3), NumberFormat.milliseconds(plan.totalSeconds.median),
-                       NumberFormat.milliseconds(plan.linearSolveSeconds.median), NumberFormat.significant(plan.sumSeconds, 3)])
+                       NumberFormat.milliseconds(plan.linearSolveSeconds.median), NumberFormat.significant(plan.sumSeconds, 3),
+                       plan.finalCostExcess.map { NumberFormat.significant($0.median, 2) } ?? "–",
+                       plan.finalCostExcess.map { NumberFormat.significant($0.max, 2) } ?? "–"])
         }
         return table
     }
