@@ -54,7 +54,7 @@ struct Tour: ParsableCommand {
         }
         let sequence = SequenceResult(
             loopClosure: result, plans: plans, setup: "\(poses) poses, \(problems) problems, seed \(common.seed)")
-        print(table(sequence, lastProblemCost: result.solves))
+        print(table(sequence))
         fflush(nil)
         var voOptions = VisualOdometryBenchmark.Options()
         voOptions.scenario.seed = common.seed
@@ -72,7 +72,7 @@ struct Tour: ParsableCommand {
         }
         if let vo {
             print("\nVisual odometry: \(vo.setup); bundle adjustment of each window from a perturbed start.")
-            print(table(vo, lastProblemCost: nil))
+            print(table(vo))
         }
         if onlineSteps > 0 {
             var online = IncrementalPoseGraphBenchmark.Options()
@@ -103,17 +103,18 @@ struct Tour: ParsableCommand {
         }
     }
 
-    /// A sequence's plans side by side; with `lastProblemCost` solves, the final cost of the
-    /// last (largest) problem too.
-    private func table(_ sequence: SequenceResult, lastProblemCost solves: [LoopClosureSequenceBenchmark.Solve]?) -> String {
-        var table = TextTable(["", "ATE mean m", "ATE 90%", "ATE max", "final cost (last)", "solve ms median", "linear ms median", "total s"])
+    /// A sequence's plans side by side, with each plan's final cost relative to fp64's
+    /// (median and worst over the problems).
+    private func table(_ sequence: SequenceResult) -> String {
+        var table = TextTable([
+            "", "ATE mean m", "ATE 90%", "ATE max", "cost vs fp64 median", "max", "solve ms median", "linear ms median", "total s",
+        ])
         if let baseline = sequence.baseline {
-            table.add([sequence.baselineLabel ?? "baseline", fmt(baseline.mean, 3), fmt(baseline.p90, 3), fmt(baseline.max, 3), "", "", "", ""])
+            table.add([sequence.baselineLabel ?? "baseline", fmt(baseline.mean, 3), fmt(baseline.p90, 3), fmt(baseline.max, 3), "", "", "", "", ""])
         }
-        let last = solves?.map(\.problem).max() ?? 0
         for plan in sequence.plans {
-            let finalCost = solves?.first { $0.problem == last && $0.plan == plan.plan }?.finalCost
-            table.add([plan.plan, fmt(plan.ate.mean, 3), fmt(plan.ate.p90, 3), fmt(plan.ate.max, 3), finalCost.map { fmt($0, 6) } ?? "",
+            table.add([plan.plan, fmt(plan.ate.mean, 3), fmt(plan.ate.p90, 3), fmt(plan.ate.max, 3),
+                       plan.finalCostExcess.map { fmt($0.median, 2) } ?? "", plan.finalCostExcess.map { fmt($0.max, 2) } ?? "",
                        fmt(plan.totalSeconds.median * 1000, 3), fmt(plan.linearSolveSeconds.median * 1000, 3), fmt(plan.sumSeconds, 3)])
         }
         return table.rendered
