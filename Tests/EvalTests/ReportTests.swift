@@ -145,6 +145,7 @@ import Testing
         let withoutFp64 = SequenceResult(name: "vo", title: "t", setup: "s", plans: ["mixed"], solves: [solve(0, "mixed", 1)])
         #expect(withoutFp64.summary(of: "mixed")?.finalCostExcess == nil)
         #expect(MarkdownReportWriter.sequenceTable(sequence).rendered.contains("| 0.01 |"))
+        #expect(CostExcess.relative(0, over: 0) == 0 && CostExcess.relative(1e-3, over: 0) == .infinity)
     }
 
     @Test func sampleSummaryPercentiles() {

@@ -100,16 +100,14 @@ public enum VisualOdometryBenchmark {
 
         /// (final cost − `reference`'s final cost) / `reference`'s final cost for every window
         /// both plans solved, in window order: how far above the reference's optimum `plan`
-        /// stopped (negative where it went lower). ATE alone cannot say which plan converged
+        /// stopped (negative where it went lower; see ``CostExcess/relative(_:over:)``). ATE alone cannot say which plan converged
         /// further: the windows start from perturbed ground truth, and a less converged
         /// solution keeps some of that truth, so accuracy is compared by this excess.
         public func finalCostExcess(of plan: String, over reference: String = "fp64") -> [Double] {
             var referenceCost: [Int: Double] = [:]
             for solve in solves where solve.plan == reference { referenceCost[solve.window] = solve.finalCost }
-            return solves.compactMap { solve in
-                guard solve.plan == plan, let base = referenceCost[solve.window] else { return nil }
-                return (solve.finalCost - base) / base
-            }
+            return CostExcess.relative(
+                solves.filter { $0.plan == plan }.map { (problem: $0.window, cost: $0.finalCost) }, over: referenceCost)
         }
     }
 

@@ -10,8 +10,8 @@ public struct SequencePlanSummary: Sendable, Codable, Equatable {
     public var linearSolveSeconds: SampleSummary
     /// Sum of the total solve seconds of every problem.
     public var sumSeconds: Double
-    /// (final cost − fp64's final cost) / fp64's final cost over the problems fp64 solved too;
-    /// nil when fp64 did not run. ATE cannot say which plan converged further (a less
+    /// (final cost − fp64's final cost) / fp64's final cost over the problems fp64 solved too
+    /// (``CostExcess/relative(_:over:)``); nil when fp64 did not run. ATE cannot say which plan converged further (a less
     /// converged solution may sit nearer the truth), the cost can.
     public var finalCostExcess: SampleSummary?
 
@@ -25,7 +25,7 @@ public struct SequencePlanSummary: Sendable, Codable, Equatable {
         sumSeconds = mine.map(\.totalSeconds).reduce(0, +)
         var fp64Cost: [Int: Double] = [:]
         for solve in solves where solve.plan == "fp64" { fp64Cost[solve.problem] = solve.finalCost }
-        let excess = mine.compactMap { solve in fp64Cost[solve.problem].map { (solve.finalCost - $0) / $0 } }
-        finalCostExcess = fp64Cost.isEmpty ? nil : SampleSummary(excess)
+        finalCostExcess = fp64Cost.isEmpty
+            ? nil : SampleSummary(CostExcess.relative(mine.map { (problem: $0.problem, cost: $0.finalCost) }, over: fp64Cost))
     }
 }
