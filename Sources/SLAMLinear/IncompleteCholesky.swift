@@ -327,7 +327,7 @@ public struct IncompleteCholesky: Sendable {
     /// Rows of a strictly lower triangular pattern sorted by level, stably: a row's level is one
     /// more than the highest level among its columns, 0 without any. Rows of one level do not
     /// read each other's solutions, so in this order the CPU overlaps consecutive rows of a
-    /// triangular solve instead of waiting for each (measured 3–7 % less time per CG iteration on
+    /// triangular solve instead of waiting for each (measured 3–11 % less time per CG iteration on
     /// city10000 and parking-garage, docs/precision.md). `result[new] = old`.
     private static func levelOrder(blockCount nb: Int, rowPointers: [Int32], columns: [Int32]) -> [Int32] {
         var level = [Int32](repeating: 0, count: nb)
