@@ -11,8 +11,6 @@ import SLAMSparse
 /// (the caller computes AMD with SuiteSparse) and Jacobi scaled to unit diagonal, so factor
 /// entries stay bounded and fp16 storage does not overflow. A non-positive pivot is repaired
 /// by factoring Ã + α I with a growing shift α (Manteuffel's shifted IC), and α is reported.
-/// After factoring, the rows are renumbered by level (see ``permutation``) so that the triangular
-/// solves can work on several independent rows at once.
 public struct IncompleteCholesky: Sendable {
     /// Factorization choices with documented defaults.
     public struct Options: Sendable, Equatable {
@@ -74,9 +72,7 @@ public struct IncompleteCholesky: Sendable {
     public let dimension: Int
     /// Block side (1 for a scalar factor).
     public let blockSize: Int
-    /// `permutation[i]` is the original index of permuted scalar row i: the caller's ordering
-    /// (identity if none given) followed by a stable sort of the factor's block rows by level,
-    /// a row's level being one more than the highest among the rows it reads.
+    /// `permutation[i]` is the original index of permuted scalar row i (identity if none given).
     public let permutation: [Int32]
     /// Jacobi scale of permuted row i: 1/√(a_ii).
     public let scale: [Float]
@@ -136,7 +132,7 @@ public struct IncompleteCholesky: Sendable {
               options.initialShift >= 0, (0...1).contains(options.fillLevel)
         else { throw .invalidArgument("shift or fill options \(options)") }
         let bb = b * b
-        var order = blockPermutation ?? (0..<nb).map { Int32($0) }
+        let order = blockPermutation ?? (0..<nb).map { Int32($0) }
         guard order.count == nb else { throw .dimensionMismatch(expected: nb, actual: order.count) }
         var inverse = [Int32](repeating: -1, count: nb)
         for (new, old) in order.enumerated() {
@@ -275,16 +271,6 @@ public struct IncompleteCholesky: Sendable {
             }
             strictPointers[i + 1] = Int32(strictColumns.count)
         }
-        let rows = Self.levelOrder(blockCount: nb, rowPointers: strictPointers, columns: strictColumns)
-        let leveled = Self.renumbered(
-            blockSize: b, rows: rows, rowPointers: strictPointers, columns: strictColumns,
-            values: strictValues, inverseDiagonal: inverseDiagonal)
-        strictPointers = leveled.rowPointers
-        strictColumns = leveled.columns
-        strictValues = leveled.values
-        inverseDiagonal = leveled.inverseDiagonal
-        scale64 = rows.flatMap { i in (0..<b).map { scale64[Int(i) * b + $0] } }
-        order = rows.map { order[Int($0)] }
         let wide = try TriangularFactor<Double>(
             blockSize: b, blockCount: nb, rowPointers: strictPointers, columnIndices: strictColumns,
             values: strictValues, inverseDiagonal: inverseDiagonal)
@@ -322,59 +308,6 @@ public struct IncompleteCholesky: Sendable {
         let wideCount = options.storage == .fp64 ? n : 0
         self.wideIn = [Double](repeating: 0, count: wideCount)
         self.wideOut = [Double](repeating: 0, count: wideCount)
-    }
-
-    /// Rows of a strictly lower triangular pattern sorted by level, stably: a row's level is one
-    /// more than the highest level among its columns, 0 without any. Rows of one level do not
-    /// read each other's solutions, so in this order the CPU overlaps consecutive rows of a
-    /// triangular solve instead of waiting for each (measured 3–11 % less time per CG iteration on
-    /// city10000 and parking-garage, docs/precision.md). `result[new] = old`.
-    private static func levelOrder(blockCount nb: Int, rowPointers: [Int32], columns: [Int32]) -> [Int32] {
-        var level = [Int32](repeating: 0, count: nb)
-        var levelCount: Int32 = 0
-        for i in 0..<nb {
-            var l: Int32 = 0
-            for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) { l = max(l, level[Int(columns[k])] + 1) }
-            level[i] = l
-            levelCount = max(levelCount, l + 1)
-        }
-        var start = [Int](repeating: 0, count: Int(levelCount) + 1)
-        for l in level { start[Int(l) + 1] += 1 }
-        for l in 0..<Int(levelCount) { start[l + 1] += start[l] }
-        var rows = [Int32](repeating: 0, count: nb)
-        for i in 0..<nb {
-            rows[start[Int(level[i])]] = Int32(i)
-            start[Int(level[i])] += 1
-        }
-        return rows
-    }
-
-    /// The unit-form factor with its rows and columns in the order `rows` (`rows[new] = old`,
-    /// a topological order of the pattern, so it stays strictly lower), columns sorted per row.
-    private static func renumbered(
-        blockSize b: Int, rows: [Int32], rowPointers: [Int32], columns: [Int32], values: [Double],
-        inverseDiagonal: [Double]
-    ) -> (rowPointers: [Int32], columns: [Int32], values: [Double], inverseDiagonal: [Double]) {
-        let bb = b * b
-        var inverse = [Int32](repeating: 0, count: rows.count)
-        for (new, old) in rows.enumerated() { inverse[Int(old)] = Int32(new) }
-        var newPointers = [Int32](repeating: 0, count: rows.count + 1)
-        var newColumns = [Int32]()
-        var newValues = [Double]()
-        var newDiagonal = [Double]()
-        newColumns.reserveCapacity(columns.count)
-        newValues.reserveCapacity(values.count)
-        newDiagonal.reserveCapacity(inverseDiagonal.count)
-        for (new, old) in rows.enumerated() {
-            let range = Int(rowPointers[Int(old)])..<Int(rowPointers[Int(old) + 1])
-            for k in range.sorted(by: { inverse[Int(columns[$0])] < inverse[Int(columns[$1])] }) {
-                newColumns.append(inverse[Int(columns[k])])
-                newValues.append(contentsOf: values[(k * bb)..<((k + 1) * bb)])
-            }
-            newPointers[new + 1] = Int32(newColumns.count)
-            newDiagonal.append(contentsOf: inverseDiagonal[(Int(old) * bb)..<((Int(old) + 1) * bb)])
-        }
-        return (newPointers, newColumns, newValues, newDiagonal)
     }
 
     /// The lower block pattern of IC(1): the given pattern (rows sorted by column, diagonal

@@ -45,24 +45,6 @@ private func chainHessian(poses: Int, blockSize b: Int, loops: Bool) throws -> B
                               blockRowPointers: pointers, blockColumnIndices: columns, values: values)
 }
 
-/// The dense matrix's non-zero b×b blocks as block CSR.
-private func blockMatrix(_ dense: [[Double]], blockSize b: Int) throws -> BlockCSRMatrix<Double> {
-    let nodes = dense.count / b
-    var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
-    for bi in 0..<nodes {
-        for bj in 0..<nodes {
-            let block = (0..<(b * b)).map { dense[bi * b + $0 / b][bj * b + $0 % b] }
-            guard block.contains(where: { $0 != 0 }) else { continue }
-            columns.append(Int32(bj))
-            values += block
-        }
-        pointers.append(Int32(columns.count))
-    }
-    return try BlockCSRMatrix(
-        blockSize: b, blockRowCount: nodes, blockColumnCount: nodes, blockRowPointers: pointers,
-        blockColumnIndices: columns, values: values)
-}
-
 private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
     a.map { row in zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } }
 }
@@ -165,7 +147,20 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
             if b == 1 {
                 ic = try IncompleteCholesky(matrix: flat, options: options)
             } else {
-                ic = try IncompleteCholesky(matrix: blockMatrix(dense, blockSize: b), options: options)
+                var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
+                for bi in 0..<nodes {
+                    for bj in 0..<nodes {
+                        let block = (0..<(b * b)).map { dense[bi * b + $0 / b][bj * b + $0 % b] }
+                        guard block.contains(where: { $0 != 0 }) else { continue }
+                        columns.append(Int32(bj))
+                        values += block
+                    }
+                    pointers.append(Int32(columns.count))
+                }
+                let block = try BlockCSRMatrix(
+                    blockSize: b, blockRowCount: nodes, blockColumnCount: nodes, blockRowPointers: pointers,
+                    blockColumnIndices: columns, values: values)
+                ic = try IncompleteCholesky(matrix: block, options: options)
             }
             var z = [Float](repeating: 0, count: n)
             try ic.apply(ax, into: &z)
@@ -174,38 +169,6 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
         // fp32 vectors: the exact factor leaves only their rounding (κ ≤ 3 here).
         #expect(try worstError(fillLevel: 1) <= 1e-5)
         #expect(try worstError(fillLevel: 0) >= 1e-3)
-    }
-
-    /// Two disjoint paths 0–1–2 and 3–4–5: rows 0 and 3 read no other row (level 0), 1 and 4
-    /// read one of them (level 1), 2 and 5 one of those (level 2). The factor is renumbered by
-    /// level after the caller's ordering, and stays exact (a forest makes no fill).
-    @Test(arguments: [1, 3])
-    func rowsAreRenumberedByLevel(blockSize b: Int) throws {
-        let nodes = 6
-        var triplets: [(Int, Int, Double)] = []
-        for (p, q) in [(0, 1), (1, 2), (3, 4), (4, 5)] {
-            for r in 0..<b {
-                for c in 0..<b {
-                    let v = 0.3 + 0.1 * Double(p + r) - 0.05 * Double(c)
-                    triplets += [(p * b + r, q * b + c, v), (q * b + c, p * b + r, v)]
-                }
-            }
-        }
-        for i in 0..<(nodes * b) { triplets.append((i, i, Double(4 * b) + Double(i % 3))) }
-        let n = nodes * b
-        var dense = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for (r, c, v) in triplets { dense[r][c] += v }
-        let matrix = try blockMatrix(dense, blockSize: b)
-        let x = (0..<n).map { Float(($0 * 5) % 9 - 4) / 4 }
-        let ax = denseMultiply(dense, x.map(Double.init)).map { Float($0) }
-        // Natural order, then reversed (new i is old 5 − i: paths 5–4–3 and 2–1–0).
-        for (given, expected) in [(nil, [0, 3, 1, 4, 2, 5]), ([5, 4, 3, 2, 1, 0], [5, 2, 4, 1, 3, 0])] as [([Int32]?, [Int32])] {
-            var ic = try IncompleteCholesky(matrix: matrix, permutation: given, options: .init(storage: .fp64))
-            #expect(ic.permutation == expected.flatMap { blk in (0..<b).map { blk * Int32(b) + Int32($0) } })
-            var z = [Float](repeating: 0, count: n)
-            try ic.apply(ax, into: &z)
-            #expect(zip(z, x).map { abs(Double($0) - Double($1)) }.max()! <= 1e-5)
-        }
     }
 
     @Test func rejectsBadInput() throws {
