@@ -70,7 +70,7 @@ public struct ReprojectionFactor: Sendable, Equatable {
         return 0.5 * kernel.evaluate(BlockStore.squaredNorm(whitening.apply(error(pc)))).rho
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func linearize<S: GeometryScalar>(
         _ values: VariableValues, as type: S.Type, residual: UnsafeMutablePointer<Double>,
         jacobianPose: UnsafeMutablePointer<Double>?, jacobianPoint: UnsafeMutablePointer<Double>?

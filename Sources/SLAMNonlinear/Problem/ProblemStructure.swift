@@ -34,6 +34,8 @@ public struct ProblemStructure: Sendable {
     public let hessianColumns: [Int]
 
     let freeIndexByID: [Int: Int]
+    /// The problem's record index of each free variable (the retraction's lookup).
+    let freeVariableRecords: [Int]
     let placements: FactorPlacements
 
     /// Number of free variables.
