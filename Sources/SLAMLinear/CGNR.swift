@@ -38,6 +38,9 @@ public struct CGNR: Sendable {
     public var options: Options
     private var cg = ConjugateGradient()
     private var prepared: Prepared?
+    /// The panel layout of the last system, reused while its camera and point indices stay
+    /// the same arrays (every linearization of one problem).
+    private var panelLayout: BAKernelOperator.PanelLayout?
 
     /// Everything of one linearization that does not depend on the damping: the column
     /// scale, the scaled right-hand side, the undamped block-Jacobi blocks and Ĵ at the
@@ -95,7 +98,8 @@ public struct CGNR: Sendable {
         var conversion = ConversionReport()
         if system.cameraSize == 6 && system.residualSize == 2 {
             kernel = BAKernelOperator(
-                system, scale: scale, precision: productPrecision, kernel: options.kernel, conversion: &conversion)
+                system, scale: scale, precision: productPrecision, kernel: options.kernel, layout: &panelLayout,
+                conversion: &conversion)
         }
         prepared = Prepared(
             system: system, precision: productPrecision, scale: scale, rhs: rhs, blocks: blocks, kernel: kernel,
@@ -183,7 +187,10 @@ struct BAKernelOperator: LinearOperator, Sendable {
     /// Ĵ = J C laid out for the kernels and cast to `precision`; the conversion report counts
     /// values that overflowed or flushed. fp16 is rounded through fp32 (F16C); the double
     /// rounding stays within one fp16 unit in the last place.
-    init(_ system: BundleAdjustmentSystem, scale: [Double], precision: Precision, kernel: KernelOptions, conversion: inout ConversionReport) {
+    init(
+        _ system: BundleAdjustmentSystem, scale: [Double], precision: Precision, kernel: KernelOptions,
+        layout cachedLayout: inout PanelLayout?, conversion: inout ConversionReport
+    ) {
         precondition(system.cameraSize == 6 && system.residualSize == 2, "kernel layout is 2×6 + 2×3")
         let m = system.observationCount
         dimension = system.columnCount
@@ -195,7 +202,13 @@ struct BAKernelOperator: LinearOperator, Sendable {
         var counts = ck_convert_counts(overflow: 0, flushed: 0)
         if usesPanels {
             // Ĵ is rounded to fp32 (then fp16) while it is laid out (no fp64 copy), narrowing counted.
-            let layout = Self.panelLayout(system)
+            let layout: PanelLayout
+            if let cached = cachedLayout, cached.describes(system) {
+                layout = cached
+            } else {
+                layout = PanelLayout(system)
+                cachedLayout = layout
+            }
             poseIndices = layout.poses
             landmarkIndices = layout.landmarks
             let panelCount = Int32(layout.poses.count)
@@ -282,43 +295,65 @@ struct BAKernelOperator: LinearOperator, Sendable {
     /// The pose-panel layout: observations sorted by camera (stable; fixed cameras last, on the
     /// extra camera slot), eight per panel, value (row, c) of lane t at (9 row + c) 8 + t;
     /// unused lanes and fixed blocks zero, pointing at the extra point slot when unused. Only
-    /// the indices are computed here; `ck_ba_pack_panels_*` fills the values.
-    private static func panelLayout(_ system: BundleAdjustmentSystem) -> (poses: [Int32], landmarks: [Int32], laneObservations: [Int32]) {
-        let m = system.observationCount, cameras = system.cameraCount
-        var start = [Int](repeating: 0, count: cameras + 2)
-        for k in 0..<m {
-            let camera = Int(system.cameraIndex[k])
-            start[(camera >= 0 ? camera : cameras) + 1] += 1
+    /// the indices are kept here; `ck_ba_pack_panels_*` fills the values.
+    struct PanelLayout: Sendable {
+        /// The system's shape and indices the layout was computed from.
+        let cameraCount: Int, pointCount: Int, cameraIndex: [Int32], pointIndex: [Int32]
+        /// Camera of each panel, point of each lane, observation of each lane (−1: unused).
+        let poses: [Int32], landmarks: [Int32], laneObservations: [Int32]
+
+        init(_ system: BundleAdjustmentSystem) {
+            cameraCount = system.cameraCount
+            pointCount = system.pointCount
+            cameraIndex = system.cameraIndex
+            pointIndex = system.pointIndex
+            (poses, landmarks, laneObservations) = Self.indices(system)
         }
-        var panelCount = 0
-        for camera in 0...cameras { panelCount += (start[camera + 1] + 7) / 8 }
-        for camera in 0...cameras { start[camera + 1] += start[camera] }
-        var order = [Int](repeating: 0, count: m), fill = start
-        for k in 0..<m {
-            let camera = Int(system.cameraIndex[k])
-            let slot = camera >= 0 ? camera : cameras
-            order[fill[slot]] = k
-            fill[slot] += 1
+
+        /// Whether `system` has the shape and indices this layout was computed from (an
+        /// identity check when they are the same arrays).
+        func describes(_ system: BundleAdjustmentSystem) -> Bool {
+            cameraCount == system.cameraCount && pointCount == system.pointCount
+                && cameraIndex == system.cameraIndex && pointIndex == system.pointIndex
         }
-        var poses = [Int32](repeating: 0, count: panelCount)
-        var landmarks = [Int32](repeating: Int32(system.pointCount), count: 8 * panelCount)
-        var lanes = [Int32](repeating: -1, count: 8 * panelCount)
-        var panel = 0
-        for camera in 0...cameras {
-            var index = start[camera]
-            while index < start[camera + 1] {
-                poses[panel] = Int32(camera)
-                for lane in 0..<min(8, start[camera + 1] - index) {
-                    let k = order[index + lane]
-                    lanes[8 * panel + lane] = Int32(k)
-                    let point = system.pointIndex[k]
-                    if point >= 0 { landmarks[8 * panel + lane] = point }
-                }
-                index += 8
-                panel += 1
+
+        private static func indices(_ system: BundleAdjustmentSystem) -> (poses: [Int32], landmarks: [Int32], laneObservations: [Int32]) {
+            let m = system.observationCount, cameras = system.cameraCount
+            var start = [Int](repeating: 0, count: cameras + 2)
+            for k in 0..<m {
+                let camera = Int(system.cameraIndex[k])
+                start[(camera >= 0 ? camera : cameras) + 1] += 1
             }
+            var panelCount = 0
+            for camera in 0...cameras { panelCount += (start[camera + 1] + 7) / 8 }
+            for camera in 0...cameras { start[camera + 1] += start[camera] }
+            var order = [Int](repeating: 0, count: m), fill = start
+            for k in 0..<m {
+                let camera = Int(system.cameraIndex[k])
+                let slot = camera >= 0 ? camera : cameras
+                order[fill[slot]] = k
+                fill[slot] += 1
+            }
+            var poses = [Int32](repeating: 0, count: panelCount)
+            var landmarks = [Int32](repeating: Int32(system.pointCount), count: 8 * panelCount)
+            var lanes = [Int32](repeating: -1, count: 8 * panelCount)
+            var panel = 0
+            for camera in 0...cameras {
+                var index = start[camera]
+                while index < start[camera + 1] {
+                    poses[panel] = Int32(camera)
+                    for lane in 0..<min(8, start[camera + 1] - index) {
+                        let k = order[index + lane]
+                        lanes[8 * panel + lane] = Int32(k)
+                        let point = system.pointIndex[k]
+                        if point >= 0 { landmarks[8 * panel + lane] = point }
+                    }
+                    index += 8
+                    panel += 1
+                }
+            }
+            return (poses, landmarks, lanes)
         }
-        return (poses, landmarks, lanes)
     }
 
     mutating func apply(_ x: [Float], into y: inout [Float]) throws {

@@ -78,4 +78,34 @@ import SLAMSparse
         let norm = reference.map { $0 * $0 }.reduce(0, +).squareRoot()
         #expect(error <= floor * norm, "relative error \(error / norm)")
     }
+
+    /// The pose-panel layout is kept across linearizations of one system; a solver reused for
+    /// a system with the same shape but other observations must lay it out anew.
+    @Test func reusedSolverLaysOutAnotherPatternAnew() throws {
+        func system(seed: UInt64) throws -> BundleAdjustmentSystem {
+            var random = TestRandom(seed: seed)
+            var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
+            for camera in 0..<5 {
+                // Camera 0 sees every point, so no point column is empty.
+                for point in 0..<40 where camera == 0 || random.uniform() > 0 {
+                    cameraIndex.append(Int32(camera))
+                    pointIndex.append(Int32(point))
+                }
+            }
+            var system = try BundleAdjustmentSystem(
+                cameraSize: 6, cameraCount: 5, pointCount: 40, cameraIndex: cameraIndex, pointIndex: pointIndex)
+            for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() }
+            for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
+            for k in system.residuals.indices { system.residuals[k] = random.uniform() }
+            return system
+        }
+        let first = try system(seed: 1), second = try system(seed: 2)
+        #expect(first.cameraIndex != second.cameraIndex || first.pointIndex != second.pointIndex)
+        let damping = second.hessianDiagonal().map { 1e-2 * $0 }
+        var reused = CGNR(), fresh = CGNR()
+        _ = try reused.solve(first, damping: first.hessianDiagonal().map { 1e-2 * $0 }, productPrecision: .fp32)
+        let (delta, _) = try reused.solve(second, damping: damping, productPrecision: .fp32)
+        let (expected, _) = try fresh.solve(second, damping: damping, productPrecision: .fp32)
+        #expect(delta == expected)
+    }
 }
