@@ -367,7 +367,7 @@ public struct IncompleteCholesky: Sendable {
             scale.withUnsafeBufferPointer { scale in
                 permutation.withUnsafeBufferPointer { permutation in
                     permuted.withUnsafeMutableBufferPointer { permuted in
-                        for i in 0..<permuted.count { permuted[i] = scale[i] * r[Int(permutation[i])] }
+                        Self.byBlock(blockSize, permutation) { d, s in permuted[d] = scale[d] * r[s] }
                     }
                 }
             }
@@ -389,10 +389,31 @@ public struct IncompleteCholesky: Sendable {
             scale.withUnsafeBufferPointer { scale in
                 permutation.withUnsafeBufferPointer { permutation in
                     permuted.withUnsafeBufferPointer { permuted in
-                        for i in 0..<permuted.count { z[Int(permutation[i])] = scale[i] * permuted[i] }
+                        Self.byBlock(blockSize, permutation) { d, s in z[s] = scale[d] * permuted[d] }
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body(d, permutation[d])` for every permuted index d, one block at a time: a
+    /// block's rows are consecutive on both sides, so only its first index is read. (perf,
+    /// mixed PCG on city10000: the gather and scatter took 8.5 % of the run element by
+    /// element, 6.9 % by block.) Block sizes 3 and 6 get loops of constant length.
+    @inline(__always)
+    private static func byBlock(
+        _ b: Int, _ permutation: UnsafeBufferPointer<Int32>, _ body: (Int, Int) -> Void
+    ) {
+        @inline(__always) func blocks(_ b: Int) {
+            for d in stride(from: 0, to: permutation.count, by: b) {
+                let s = Int(permutation[d])
+                for c in 0..<b { body(d + c, s + c) }
+            }
+        }
+        switch b {
+        case 3: blocks(3)
+        case 6: blocks(6)
+        default: blocks(b)
         }
     }
 }
