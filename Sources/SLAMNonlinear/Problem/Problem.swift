@@ -498,7 +498,7 @@ public struct Problem: Sendable {
                 }
                 // BA's many reprojection factors are evaluated in a loop of their own, with the
                 // factor inlined: called through `accumulate`'s closure, each was copied first
-                // (3.5 % of a VO window's solve time in retains, releases and the copy).
+                // (3.5 % of the VO benchmark's time in the copies, retains and releases).
                 reprojection.withUnsafeBufferPointer { fs in
                     placements.reprojection.withUnsafeBufferPointer { ps in
                         for k in fs.indices {
