@@ -217,27 +217,54 @@ CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
 CK_PANEL_DISPATCH(f32, float)
 CK_PANEL_DISPATCH(f16, _Float16)
 
-/* v narrowed to fp32; a finite v that overflows or a non-zero v that flushes (rare: one
- * predictable branch) is counted as in ck_convert_f64_to_f32. */
-static inline __attribute__((always_inline)) float ck_narrow(double v, int64_t *restrict over,
-                                                             int64_t *restrict flushed) {
-    const double a = fabs(v);
-    const float f = (float)v;
-    if (__builtin_expect(a > 0x1.fffffep127 || (a < 0x1p-126 && v != 0.0), 0)) {
-        *over += isinf(f) && isfinite(v);
-        *flushed += v != 0.0 && fabsf(f) < 0x1p-126f;
-    }
-    return f;
+/* xp, xl from CG's vector x; y from gp, gl plus d ∘ x (see ck_ba_panel_normal_mv_f32). */
+static void ck_panel_spread(int32_t ncams, int32_t npoints, const float *restrict x,
+                            float *restrict xp, float *restrict xl) {
+    const int64_t nc = 6 * (int64_t)ncams;
+    for (int64_t i = 0; i < nc; i++) xp[i] = x[i];
+    for (int64_t l = 0; l < npoints; l++)
+        for (int c = 0; c < 3; c++) xl[4 * l + c] = x[nc + 3 * l + c];
 }
 
-/* One panel's 144 values in fp32 (see ck_ba_pack_panels_f32). */
-static void ck_pack_panel(int32_t q, int32_t ncams, const int32_t *restrict lane_obs,
-                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
-                          const double *restrict cam_blocks, const double *restrict pt_blocks,
-                          const double *restrict scale, float *restrict out,
-                          ck_convert_counts *restrict counts) {
-    int64_t over = 0, flushed = 0;
-    for (int i = 0; i < 144; i++) out[i] = 0.0f;
+static void ck_panel_gather(int32_t ncams, int32_t npoints, const float *restrict x,
+                            const float *restrict d, const float *restrict gp,
+                            const float *restrict gl, float *restrict y) {
+    const int64_t nc = 6 * (int64_t)ncams;
+    for (int64_t i = 0; i < nc; i++) y[i] = gp[i] + d[i] * x[i];
+    for (int64_t l = 0; l < npoints; l++)
+        for (int c = 0; c < 3; c++) {
+            const int64_t i = nc + 3 * l + c;
+            y[i] = gl[4 * l + c] + d[i] * x[i];
+        }
+}
+
+#define CK_PANEL_NORMAL_MV(S, VAL)                                                            \
+    int ck_ba_panel_normal_mv_##S(ck_path path, int32_t npanels, int32_t ncams,               \
+                                  int32_t npoints, const int32_t *restrict panel_pose,        \
+                                  const int32_t *restrict panel_lm, const VAL *restrict blocks, \
+                                  const float *restrict d, const float *restrict x,           \
+                                  float *restrict y, float *restrict xp, float *restrict xl,  \
+                                  float *restrict gp, float *restrict gl) {                   \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        ck_panel_spread(ncams, npoints, x, xp, xl);                                           \
+        CK_PANEL_PICK(S, (npanels, ncams + 1, npoints + 1, panel_pose, panel_lm, blocks, xp, xl, \
+                          gp, gl))                                                            \
+        ck_panel_gather(ncams, npoints, x, d, gp, gl, y);                                     \
+        return CK_OK;                                                                         \
+    }
+CK_PANEL_NORMAL_MV(f32, float)
+CK_PANEL_NORMAL_MV(f16, _Float16)
+
+/* One panel's 144 values of Ĵ in fp64 (see ck_ba_pack_panels_f32), narrowed afterwards in
+ * one pass: testing each value for overflow or flush as it was written cost more than the
+ * products. */
+static inline __attribute__((always_inline)) void ck_pack_panel(
+    int32_t q, int32_t ncams, const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
+    const int32_t *restrict obs_pt, const double *restrict cam_blocks,
+    const double *restrict pt_blocks, const double *restrict scale, double *restrict v) {
+    for (int i = 0; i < 144; i++) v[i] = 0.0;
     for (int t = 0; t < 8; t++) {
         const int32_t k = lane_obs[8 * q + t];
         if (k < 0) continue;
@@ -246,29 +273,57 @@ static void ck_pack_panel(int32_t q, int32_t ncams, const int32_t *restrict lane
             const double *restrict a = cam_blocks + 12 * (int64_t)k;
             const double *restrict s = scale + 6 * (int64_t)cam;
             for (int row = 0; row < 2; row++)
-                for (int c = 0; c < 6; c++)
-                    out[(9 * row + c) * 8 + t] = ck_narrow(a[6 * row + c] * s[c], &over, &flushed);
+                for (int c = 0; c < 6; c++) v[(9 * row + c) * 8 + t] = a[6 * row + c] * s[c];
         }
         if (pt >= 0) {
             const double *restrict a = pt_blocks + 6 * (int64_t)k;
             const double *restrict s = scale + 6 * (int64_t)ncams + 3 * (int64_t)pt;
             for (int row = 0; row < 2; row++)
-                for (int c = 0; c < 3; c++)
-                    out[(9 * row + 6 + c) * 8 + t] = ck_narrow(a[3 * row + c] * s[c], &over, &flushed);
+                for (int c = 0; c < 3; c++) v[(9 * row + 6 + c) * 8 + t] = a[3 * row + c] * s[c];
         }
     }
-    counts->overflow += over;
-    counts->flushed += flushed;
 }
 
-int ck_ba_pack_panels_f32(int32_t npanels, int32_t ncams, const int32_t *restrict lane_obs,
-                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
-                          const double *restrict cam_blocks, const double *restrict pt_blocks,
-                          const double *restrict scale, float *restrict blocks,
-                          ck_convert_counts *restrict counts) {
-    for (int32_t q = 0; q < npanels; q++)
-        ck_pack_panel(q, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale,
-                      blocks + 144 * (int64_t)q, counts);
+/* Every panel in fp32, then (half != NULL) in fp16. */
+#define CK_PACK_PANELS(NAME, TARGET, CVT64, CVT16)                                              \
+    TARGET static void NAME(int32_t npanels, int32_t ncams, const int32_t *restrict lane_obs,   \
+                            const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,    \
+                            const double *restrict cam_blocks, const double *restrict pt_blocks, \
+                            const double *restrict scale, float *restrict single,              \
+                            _Float16 *restrict half, ck_convert_counts *restrict counts) {      \
+        double v[144];                                                                        \
+        float panel[144];                                                                     \
+        for (int32_t q = 0; q < npanels; q++) {                                               \
+            ck_pack_panel(q, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale, v); \
+            if (half) {                                                                       \
+                CVT64(144, v, panel, counts);                                                 \
+                CVT16(144, panel, half + 144 * (int64_t)q, counts);                           \
+            } else {                                                                          \
+                CVT64(144, v, single + 144 * (int64_t)q, counts);                             \
+            }                                                                                 \
+        }                                                                                     \
+    }
+CK_PACK_PANELS(ck_pack_panels_scalar, , ck_cvt_f64_f32_scalar, ck_cvt_f32_f16_scalar)
+#if defined(__x86_64__) || defined(__i386__)
+CK_PACK_PANELS(ck_pack_panels_avx2, __attribute__((target("avx2,fma,f16c"))), ck_cvt_f64_f32_avx2,
+               ck_cvt_f32_f16_avx2)
+#define CK_PACK_PICK(ARGS)                                                                    \
+    if (p == CK_PATH_SCALAR) ck_pack_panels_scalar ARGS;                                      \
+    else ck_pack_panels_avx2 ARGS;
+#else
+#define CK_PACK_PICK(ARGS) ck_pack_panels_scalar ARGS;
+#endif
+
+int ck_ba_pack_panels_f32(ck_path path, int32_t npanels, int32_t ncams,
+                          const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
+                          const int32_t *restrict obs_pt, const double *restrict cam_blocks,
+                          const double *restrict pt_blocks, const double *restrict scale,
+                          float *restrict blocks, ck_convert_counts *restrict counts) {
+    ck_path p;
+    const int status = ck_resolve_path(path, &p);
+    if (status != CK_OK) return status;
+    CK_PACK_PICK((npanels, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale, blocks,
+                  NULL, counts))
     return CK_OK;
 }
 
@@ -280,12 +335,7 @@ int ck_ba_pack_panels_f16(ck_path path, int32_t npanels, int32_t ncams,
     ck_path p;
     const int status = ck_resolve_path(path, &p);
     if (status != CK_OK) return status;
-    float panel[144];
-    for (int32_t q = 0; q < npanels; q++) {
-        ck_pack_panel(q, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale, panel,
-                      counts);
-        if (p == CK_PATH_SCALAR) ck_cvt_f32_f16_scalar(144, panel, blocks + 144 * (int64_t)q, counts);
-        else ck_cvt_f32_f16_avx2(144, panel, blocks + 144 * (int64_t)q, counts);
-    }
+    CK_PACK_PICK((npanels, ncams, lane_obs, obs_cam, obs_pt, cam_blocks, pt_blocks, scale, NULL,
+                  blocks, counts))
     return CK_OK;
 }

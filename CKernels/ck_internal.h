@@ -34,6 +34,8 @@ extern const ck_ops ck_ops_avx2_f64, ck_ops_avx2_f32, ck_ops_avx2_f16, ck_ops_av
 extern const ck_ops ck_ops_avx512fp16_f16n;
 
 /* Conversions and vector operations per path (convert.c, vector.c). */
+void ck_cvt_f64_f32_scalar(int64_t n, const double *src, float *dst, ck_convert_counts *c);
+void ck_cvt_f64_f32_avx2(int64_t n, const double *src, float *dst, ck_convert_counts *c);
 void ck_cvt_f32_f16_scalar(int64_t n, const float *src, _Float16 *dst, ck_convert_counts *c);
 void ck_cvt_f32_f16_avx2(int64_t n, const float *src, _Float16 *dst, ck_convert_counts *c);
 void ck_cvt_f16_f32_scalar(int64_t n, const _Float16 *src, float *dst);

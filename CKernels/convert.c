@@ -103,11 +103,8 @@ int ck_convert_f64_to_f16(ck_path path, int64_t n, const double *restrict src,
     return CK_OK;
 }
 
-int ck_convert_f64_to_f32(ck_path path, int64_t n, const double *restrict src,
-                          float *restrict dst, ck_convert_counts *restrict counts) {
-    ck_path p;
-    const int status = ck_resolve_path(path, &p);
-    if (status != CK_OK) return status;
+void ck_cvt_f64_f32_scalar(int64_t n, const double *restrict src, float *restrict dst,
+                           ck_convert_counts *restrict c) {
     int64_t over = 0, flushed = 0;
     for (int64_t i = 0; i < n; i++) {
         const double f = src[i];
@@ -116,7 +113,41 @@ int ck_convert_f64_to_f32(ck_path path, int64_t n, const double *restrict src,
         flushed += f != 0.0 && fabsf(h) < 0x1p-126f;
         dst[i] = h;
     }
-    counts->overflow += over;
-    counts->flushed += flushed;
+    c->overflow += over;
+    c->flushed += flushed;
+}
+
+/* Converts while tracking the largest and the smallest non-zero magnitude; only when these
+ * leave fp32's normal range (rare) are the values counted one by one, by the scalar loop. */
+__attribute__((target("avx2,fma,f16c")))
+void ck_cvt_f64_f32_avx2(int64_t n, const double *restrict src, float *restrict dst,
+                         ck_convert_counts *restrict c) {
+    const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d inf = _mm256_set1_pd(INFINITY), zero = _mm256_setzero_pd();
+    __m256d hi = zero, lo = inf;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const __m256d v = _mm256_loadu_pd(src + i);
+        _mm_storeu_ps(dst + i, _mm256_cvtpd_ps(v));
+        const __m256d a = _mm256_and_pd(v, abs_mask);
+        hi = _mm256_max_pd(hi, a); /* a NaN a propagates (second operand) */
+        lo = _mm256_min_pd(lo, _mm256_blendv_pd(inf, a, _mm256_cmp_pd(a, zero, _CMP_NEQ_UQ)));
+    }
+    double h[4], l[4];
+    _mm256_storeu_pd(h, hi);
+    _mm256_storeu_pd(l, lo);
+    int in_range = 1;
+    for (int k = 0; k < 4; k++) in_range &= h[k] <= 0x1.fffffep127 && l[k] >= 0x1p-126;
+    if (!in_range) ck_cvt_f64_f32_scalar(i, src, dst, c);
+    ck_cvt_f64_f32_scalar(n - i, src + i, dst + i, c);
+}
+
+int ck_convert_f64_to_f32(ck_path path, int64_t n, const double *restrict src,
+                          float *restrict dst, ck_convert_counts *restrict counts) {
+    ck_path p;
+    const int status = ck_resolve_path(path, &p);
+    if (status != CK_OK) return status;
+    if (p == CK_PATH_SCALAR) ck_cvt_f64_f32_scalar(n, src, dst, counts);
+    else ck_cvt_f64_f32_avx2(n, src, dst, counts);
     return CK_OK;
 }

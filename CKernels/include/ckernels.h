@@ -260,6 +260,25 @@ int ck_ba_panel_jtjx_f16(ck_path path, int32_t npanels, int32_t nposes, int32_t 
                          const _Float16 *restrict blocks, const float *restrict xp,
                          const float *restrict xl, float *restrict gp, float *restrict gl);
 
+/*
+ * CGNR's damped product y = Ĵᵀ Ĵ x + d ∘ x with Ĵ in pose panels (ck_ba_panel_jtjx_*) over
+ * ncams cameras and npoints points: x, d and y (length 6·ncams + 3·npoints) are cameras, then
+ * points packed by three; the panels use pose ncams and landmark npoints as their zero slots.
+ * Workspace owned by the caller: xp, gp of 6·(ncams + 1) and xl, gl of 4·(npoints + 1) floats.
+ * The entries of xp and xl this function never writes (pose ncams, landmark npoints, the
+ * fourth entry of every landmark) must be zero.
+ */
+int ck_ba_panel_normal_mv_f32(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                              const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                              const float *restrict blocks, const float *restrict d,
+                              const float *restrict x, float *restrict y, float *restrict xp,
+                              float *restrict xl, float *restrict gp, float *restrict gl);
+int ck_ba_panel_normal_mv_f16(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                              const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                              const _Float16 *restrict blocks, const float *restrict d,
+                              const float *restrict x, float *restrict y, float *restrict xp,
+                              float *restrict xl, float *restrict gp, float *restrict gl);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*
@@ -379,11 +398,11 @@ int ck_convert_f16_to_f32(ck_path path, int64_t n, const _Float16 *restrict src,
  * (then, for _f16, from fp32 to fp16); narrowing overflows and flushes are added to *counts.
  * blocks (144·npanels entries) is overwritten; the caller owns every buffer.
  */
-int ck_ba_pack_panels_f32(int32_t npanels, int32_t ncams, const int32_t *restrict lane_obs,
-                          const int32_t *restrict obs_cam, const int32_t *restrict obs_pt,
-                          const double *restrict cam_blocks, const double *restrict pt_blocks,
-                          const double *restrict scale, float *restrict blocks,
-                          ck_convert_counts *restrict counts);
+int ck_ba_pack_panels_f32(ck_path path, int32_t npanels, int32_t ncams,
+                          const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
+                          const int32_t *restrict obs_pt, const double *restrict cam_blocks,
+                          const double *restrict pt_blocks, const double *restrict scale,
+                          float *restrict blocks, ck_convert_counts *restrict counts);
 int ck_ba_pack_panels_f16(ck_path path, int32_t npanels, int32_t ncams,
                           const int32_t *restrict lane_obs, const int32_t *restrict obs_cam,
                           const int32_t *restrict obs_pt, const double *restrict cam_blocks,

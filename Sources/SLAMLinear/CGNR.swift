@@ -224,7 +224,7 @@ struct BAKernelOperator: LinearOperator, Sendable {
             } else {
                 single = [Float](repeating: 0, count: 144 * layout.poses.count)
                 _ = ck_ba_pack_panels_f32(
-                    panelCount, cameras, layout.laneObservations, system.cameraIndex, system.pointIndex,
+                    path, panelCount, cameras, layout.laneObservations, system.cameraIndex, system.pointIndex,
                     system.cameraBlocks, system.pointBlocks, scale, &single, &counts)
             }
         } else {
@@ -368,50 +368,25 @@ struct BAKernelOperator: LinearOperator, Sendable {
                 &gp64, &gl64)
             for k in 0..<cameraColumns { y[k] = Float(gp64[k]) + damping[k] * x[k] }
             for k in 0..<points { y[cameraColumns + k] = Float(gl64[k]) + damping[cameraColumns + k] * x[cameraColumns + k] }
+        } else if usesPanels {
+            let cameras = poseCount - 1, landmarks = landmarkCount - 1
+            if precision == .fp32 {
+                status = ck_ba_panel_normal_mv_f32(
+                    path, observationCount, cameras, landmarks, poseIndices, landmarkIndices, single, damping, x, &y,
+                    &xp, &xl, &gp, &gl)
+            } else {
+                status = ck_ba_panel_normal_mv_f16(
+                    path, observationCount, cameras, landmarks, poseIndices, landmarkIndices, half, damping, x, &y,
+                    &xp, &xl, &gp, &gl)
+            }
         } else {
-            // Landmark vectors have stride 4 in the panel layout, 3 otherwise.
-            let stride = usesPanels ? 4 : 3
-            x.withUnsafeBufferPointer { x in
-                xp.withUnsafeMutableBufferPointer { xp in
-                    for k in 0..<cameraColumns { xp[k] = x[k] }
-                }
-                xl.withUnsafeMutableBufferPointer { xl in
-                    for l in 0..<(points / 3) {
-                        for c in 0..<3 { xl[stride * l + c] = x[cameraColumns + 3 * l + c] }
-                    }
-                }
-            }
-            switch (precision, nativeHalf) {
-            case (.fp32, _):
-                status |= ck_ba_panel_jtjx_f32(
-                    path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, single, xp, xl,
-                    &gp, &gl)
-            case (_, false):
-                status |= ck_ba_panel_jtjx_f16(
-                    path, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, xp, xl,
-                    &gp, &gl)
-            case (_, true):
-                status |= ck_ba_jp_f16n(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
-                status |= ck_ba_jtq_f16n(
-                    path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
-            }
-            x.withUnsafeBufferPointer { x in
-                damping.withUnsafeBufferPointer { d in
-                    y.withUnsafeMutableBufferPointer { y in
-                        gp.withUnsafeBufferPointer { gp in
-                            for k in 0..<cameraColumns { y[k] = gp[k] + d[k] * x[k] }
-                        }
-                        gl.withUnsafeBufferPointer { gl in
-                            for l in 0..<(points / 3) {
-                                for c in 0..<3 {
-                                    let k = cameraColumns + 3 * l + c
-                                    y[k] = gl[stride * l + c] + d[k] * x[k]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            for k in 0..<cameraColumns { xp[k] = x[k] }
+            for k in 0..<points { xl[k] = x[cameraColumns + k] }
+            status |= ck_ba_jp_f16n(path, 0, observationCount, poseIndices, landmarkIndices, half, xp, xl, &r)
+            status |= ck_ba_jtq_f16n(
+                path, 0, observationCount, poseCount, landmarkCount, poseIndices, landmarkIndices, half, r, &gp, &gl)
+            for k in 0..<cameraColumns { y[k] = gp[k] + damping[k] * x[k] }
+            for k in 0..<points { y[cameraColumns + k] = gl[k] + damping[cameraColumns + k] * x[cameraColumns + k] }
         }
         if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
     }

@@ -94,6 +94,56 @@ import SLAMSparse
         }
     }
 
+    /// CGNR's damped product in CG's vector layout (cameras, then points packed by three) is
+    /// the panel product of the stride-4 vectors plus d ∘ x, bit for bit, and leaves the
+    /// workspace's zero slots zero.
+    @Test(arguments: supportedPaths)
+    func dampedPanelProductEqualsPanelProductPlusDamping(path: KernelPath) throws {
+        let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 6)
+        let p = ck_path(rawValue: path.rawValue)
+        let layout = panels(j)
+        let single = try PrecisionConversion.convert(layout.blocks, to: Float.self).values
+        let half = try PrecisionConversion.convert(layout.blocks, to: Float16.self).values
+        let cameras = j.poseCount, points = j.landmarkCount, nc = 6 * cameras
+        let x = randomVector(j.columnCount, as: Float.self, seed: 42)
+        let d = randomVector(j.columnCount, as: Float.self, seed: 43).map { abs($0) }
+        let xp = Array(x[0..<nc]) + [Float](repeating: 0, count: 6)
+        var xl = [Float](repeating: 0, count: 4 * (points + 1))
+        for l in 0..<points { for c in 0..<3 { xl[4 * l + c] = x[nc + 3 * l + c] } }
+        for f16 in [false, true] {
+            var gp = [Float](repeating: .nan, count: 6 * (cameras + 1)), gl = [Float](repeating: .nan, count: xl.count)
+            let panelStatus = f16
+                ? ck_ba_panel_jtjx_f16(
+                    p, Int32(layout.poses.count), Int32(cameras + 1), Int32(points + 1), layout.poses,
+                    layout.landmarks, half, xp, xl, &gp, &gl)
+                : ck_ba_panel_jtjx_f32(
+                    p, Int32(layout.poses.count), Int32(cameras + 1), Int32(points + 1), layout.poses,
+                    layout.landmarks, single, xp, xl, &gp, &gl)
+            #expect(panelStatus == 0)
+            var expected = [Float](repeating: 0, count: j.columnCount)
+            for k in 0..<nc { expected[k] = gp[k] + d[k] * x[k] }
+            for l in 0..<points {
+                for c in 0..<3 {
+                    let k = nc + 3 * l + c
+                    expected[k] = gl[4 * l + c] + d[k] * x[k]
+                }
+            }
+            var y = [Float](repeating: .nan, count: j.columnCount)
+            var wxp = [Float](repeating: 0, count: 6 * (cameras + 1)), wxl = [Float](repeating: 0, count: xl.count)
+            var wgp = wxp, wgl = wxl
+            let status = f16
+                ? ck_ba_panel_normal_mv_f16(
+                    p, Int32(layout.poses.count), Int32(cameras), Int32(points), layout.poses, layout.landmarks,
+                    half, d, x, &y, &wxp, &wxl, &wgp, &wgl)
+                : ck_ba_panel_normal_mv_f32(
+                    p, Int32(layout.poses.count), Int32(cameras), Int32(points), layout.poses, layout.landmarks,
+                    single, d, x, &y, &wxp, &wxl, &wgp, &wgl)
+            #expect(status == 0)
+            #expect(y == expected, "fp16 storage: \(f16), path \(path)")
+            #expect(wxp == xp && wxl == xl)
+        }
+    }
+
     /// The panel packing writes fl(J C) once per value (fp64 → fp32, then fp32 → fp16) at its
     /// lane position, zeros for unused lanes and fixed cameras / points, and counts the values
     /// that overflow or flush in either narrowing.
@@ -122,7 +172,8 @@ import SLAMSparse
         }
         var single = [Float](repeating: .nan, count: 288)
         var counts = ck_convert_counts(overflow: 0, flushed: 0)
-        #expect(ck_ba_pack_panels_f32(2, Int32(cameras), lanes, cam, pt, cb, pb, scale, &single, &counts) == 0)
+        #expect(ck_ba_pack_panels_f32(
+            ck_path(rawValue: path.rawValue), 2, Int32(cameras), lanes, cam, pt, cb, pb, scale, &single, &counts) == 0)
         #expect(counts.overflow == 1 && counts.flushed == 1)
         var half = [Float16](repeating: .nan, count: 288)
         var halfCounts = ck_convert_counts(overflow: 0, flushed: 0)

@@ -26,6 +26,24 @@ import SLAMSparse
         for (d, b) in zip(dst, back) { #expect(Float(d) == b) }
     }
 
+    /// fp64 → fp32 counts exactly whether the out-of-range values sit in the SIMD body or the
+    /// tail, and counts nothing for values in range (±0, a NaN and ±inf are neither).
+    @Test(arguments: supportedPaths)
+    func doubleToFloat32Counts(path: KernelPath) throws {
+        let p = ck_path(rawValue: path.rawValue)
+        let inRange: [Double] = [3.0, -1e-30, 0, -0.0, .nan, 1e38, .infinity, -2.5, 1.2e-38]
+        let outOfRange: [Double] = [1e39, -3.5e38, 1e-40, -1e-50, 1.1e-38, 3.5e38]
+        for (src, over, flushed) in [
+            (inRange + inRange, 0, 0), (outOfRange + inRange, 3, 3), (inRange + outOfRange, 3, 3),
+        ] {
+            var single = [Float](repeating: 0, count: src.count)
+            var counts = ck_convert_counts(overflow: 0, flushed: 0)
+            #expect(ck_convert_f64_to_f32(p, Int64(src.count), src, &single, &counts) == 0)
+            #expect(counts.overflow == over && counts.flushed == flushed, "\(src) on \(path)")
+            for (s, d) in zip(src, single) { #expect(d == Float(s) || (d.isNaN && s.isNaN)) }
+        }
+    }
+
     @Test func doubleConversionsCount() throws {
         let src: [Double] = [1e39, 1e-40, 1e-50, 3.0, 1e5, 1e-9]
         var single = [Float](repeating: 0, count: src.count)
