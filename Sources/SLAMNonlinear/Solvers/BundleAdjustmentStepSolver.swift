@@ -87,29 +87,12 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         // below writes in place.
         cgnr.discardPrepared()
         let c = s.cameraSize
-        lin.residuals.withUnsafeBufferPointer { residuals in
-            lin.jacobians.withUnsafeBufferPointer { jacobians in
-                // Padding rows (odd row counts) stay zero from the layout.
-                s.residuals.withUnsafeMutableBufferPointer { out in
-                    for o in rowsOfObservation.indices {
-                        let r = residualRowOfObservation[o]
-                        for k in 0..<rowsOfObservation[o] { out[2 * o + k] = residuals[r + k] }
-                    }
-                }
-                s.cameraBlocks.withUnsafeMutableBufferPointer { out in
-                    for o in rowsOfObservation.indices where cameraJacobianOfObservation[o] >= 0 {
-                        let j = cameraJacobianOfObservation[o]
-                        for k in 0..<(rowsOfObservation[o] * c) { out[2 * c * o + k] = jacobians[j + k] }
-                    }
-                }
-                s.pointBlocks.withUnsafeMutableBufferPointer { out in
-                    for o in rowsOfObservation.indices where pointJacobianOfObservation[o] >= 0 {
-                        let j = pointJacobianOfObservation[o]
-                        for k in 0..<(rowsOfObservation[o] * 3) { out[6 * o + k] = jacobians[j + k] }
-                    }
-                }
-            }
-        }
+        // Padding rows (odd row counts) stay zero from the layout.
+        Self.gather(lin.residuals, at: residualRowOfObservation, rows: rowsOfObservation, width: 1, into: &s.residuals)
+        Self.gather(
+            lin.jacobians, at: cameraJacobianOfObservation, rows: rowsOfObservation, width: c, into: &s.cameraBlocks)
+        Self.gather(
+            lin.jacobians, at: pointJacobianOfObservation, rows: rowsOfObservation, width: 3, into: &s.pointBlocks)
         (gradient, diagonal) = s.gradientAndDiagonal()
         let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
         linearizationIsFinite = nonFinite == 0
@@ -133,6 +116,27 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             result.halfUnderflows = conversion.flushedCount
         }
         return result
+    }
+
+    /// Copies observation o's `rows[o]` × `width` block from `source[offsets[o]...]` to
+    /// `target[2 · width · o ...]`, skipping observations with a negative offset (fixed blocks).
+    private static func gather(
+        _ source: [Double], at offsets: [Int], rows: [Int], width: Int, into target: inout [Double]
+    ) {
+        source.withUnsafeBufferPointer { source in
+            offsets.withUnsafeBufferPointer { offsets in
+                rows.withUnsafeBufferPointer { rows in
+                    target.withUnsafeMutableBufferPointer { target in
+                        guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                        // Blocks of 2 to 18 values: an element loop beats a memmove call.
+                        for o in 0..<offsets.count where offsets[o] >= 0 {
+                            let a = from + offsets[o], b = to + 2 * width * o
+                            for k in 0..<(rows[o] * width) { b[k] = a[k] }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
