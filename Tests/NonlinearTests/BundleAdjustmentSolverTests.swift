@@ -237,9 +237,11 @@ enum BundleAdjustmentFixture {
 
     /// Every plan and linear solver reaches the fp64 CHOLMOD optimum of a noisy window: dense
     /// Schur to 1e-9 relative cost (both are exact Newton steps; LM stops at relative
-    /// decrease 1e-12), the CGNR plans (fp32 residuals and Jacobians, fp16 or fp32 products)
-    /// to 10 u₃₂ relative cost, since steps computed from an fp32 linearization stop
-    /// improving an fp64 cost at about u₃₂ relative; and their poses agree with fp64 to 1 % of
+    /// decrease 1e-12 or after 100 iterations: this window converges linearly at the end, and
+    /// at 30 iterations the reference was still 1e-6 relative above its optimum, while from
+    /// 60 to 200 iterations it moves by 1.5e-8), the CGNR plans (fp32 residuals and
+    /// Jacobians, fp16 or fp32 products) to 10 u₃₂ relative cost, since steps computed from an
+    /// fp32 linearization stop improving an fp64 cost at about u₃₂ relative; and their poses agree with fp64 to 1 % of
     /// the window's own ATE against ground truth (the statistical error the plans must not
     /// change).
     @Test func plansReachTheSameWindowOptimum() throws {
@@ -247,7 +249,7 @@ enum BundleAdjustmentFixture {
         let (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
         var optimizer = LevenbergMarquardt.Options()
         optimizer.functionTolerance = 1e-12
-        optimizer.maxIterations = 30
+        optimizer.maxIterations = 100
         func run(_ preset: PrecisionPlan.Preset, _ direct: BundleAdjustmentStepSolver.Method) throws -> (Problem, Summary) {
             var p = problem
             var options = BundleAdjustmentStepSolver.Options()
