@@ -425,9 +425,31 @@ public struct Problem: Sendable {
         Self.accumulate(&total, over: priorSE2) { f, _ in f.cost(values, as: type) }
         Self.accumulate(&total, over: priorSE3) { f, _ in f.cost(values, as: type) }
         Self.accumulate(&total, over: priorPoint3) { f, _ in f.cost(values, as: type) }
-        Self.accumulate(&total, over: reprojection) { f, _ in f.cost(values, as: type) }
+        if !reprojection.isEmpty {
+            // A loop of its own, as in `linearize`: through `accumulate` each factor was copied.
+            total += withCameraFrames(as: type) { frames in
+                reprojection.withUnsafeBufferPointer { fs in
+                    var sum = 0.0
+                    for k in fs.indices { sum += fs[k].cost(frames, values) }
+                    return sum
+                }
+            }
+        }
         Self.accumulate(&total, over: balReprojection) { f, _ in f.cost(values, as: type) }
         return total
+    }
+
+    /// Runs `body` with the camera frame of every SE(3) pose at precision S, in temporary
+    /// storage.
+    @inlinable @inline(__always)
+    func withCameraFrames<S: GeometryScalar, R>(
+        as _: S.Type, _ body: (UnsafeBufferPointer<ReprojectionFactor.CameraFrame<S>>) -> R
+    ) -> R {
+        let poses = state.se3
+        return withUnsafeTemporaryAllocation(of: ReprojectionFactor.CameraFrame<S>.self, capacity: poses.count) { frames in
+            for k in poses.indices { frames.initializeElement(at: k, to: ReprojectionFactor.CameraFrame(poses[k])) }
+            return body(UnsafeBufferPointer(frames))
+        }
     }
 
     /// total += term(factor, index) for every factor in order, each read in place: factors
@@ -442,7 +464,8 @@ public struct Problem: Sendable {
 
     /// Fills `linearization` with every factor's whitened, robust-weighted residual and its
     /// Jacobian blocks for free variables, evaluated in `precision`, plus the cost. A buffer
-    /// laid out for another structure is reallocated; otherwise nothing is allocated.
+    /// laid out for another structure is reallocated; otherwise only the poses' temporary camera
+    /// frames are (for reprojection factors).
     public mutating func linearize(precision: Precision, into linearization: inout Linearization) {
         let structure = self.structure
         if linearization.structure.buildID != structure.buildID {
@@ -499,13 +522,17 @@ public struct Problem: Sendable {
                 // BA's many reprojection factors are evaluated in a loop of their own, with the
                 // factor inlined: called through `accumulate`'s closure, each was copied first
                 // (3.5 % of the VO benchmark's time in the copies, retains and releases).
-                reprojection.withUnsafeBufferPointer { fs in
-                    placements.reprojection.withUnsafeBufferPointer { ps in
-                        for k in fs.indices {
-                            let p = ps[k]
-                            total += fs[k].linearize(
-                                values, as: type, residual: r + p.residual, jacobianPose: block(p.first),
-                                jacobianPoint: block(p.second))
+                if !reprojection.isEmpty {
+                    withCameraFrames(as: type) { frames in
+                        reprojection.withUnsafeBufferPointer { fs in
+                            placements.reprojection.withUnsafeBufferPointer { ps in
+                                for k in fs.indices {
+                                    let p = ps[k]
+                                    total += fs[k].linearize(
+                                        frames, values, residual: r + p.residual, jacobianPose: block(p.first),
+                                        jacobianPoint: block(p.second))
+                                }
+                            }
                         }
                     }
                 }
