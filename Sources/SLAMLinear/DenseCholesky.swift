@@ -39,13 +39,21 @@ public struct DenseCholesky: Sendable {
     static func factorAndSolve(_ matrix: inout [Double], dimension: Int, _ b: inout [Double]) throws(LinearSolverError) {
         precondition(matrix.count == dimension * dimension && b.count == dimension, "dense Cholesky shapes")
         guard dimension > 0 else { return }
+        try factorInPlace(&matrix, dimension: dimension)
         let n = Int32(dimension)
-        let lower = Int8(UInt8(ascii: "L"))
-        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lower, n, &matrix, n)
+        let solved = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), n, 1, matrix, n, &b, n)
+        if solved != 0 { throw .library(name: "LAPACKE_dpotrs_work", status: Int(solved)) }
+    }
+
+    /// Factors the column-major `matrix` in place (it becomes L, upper triangle untouched),
+    /// without LAPACKE's NaN scan.
+    ///
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` as ``init(columnMajor:dimension:)``.
+    static func factorInPlace(_ matrix: inout [Double], dimension: Int) throws(LinearSolverError) {
+        let n = Int32(dimension)
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), n, &matrix, n)
         if info > 0 { throw .notPositiveDefinite(column: Int(info) - 1) }
         if info < 0 { throw .library(name: "LAPACKE_dpotrf_work", status: Int(info)) }
-        let solved = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, lower, n, 1, matrix, n, &b, n)
-        if solved != 0 { throw .library(name: "LAPACKE_dpotrs_work", status: Int(solved)) }
     }
 
     /// Solves A X = B in place for `columns` right-hand sides stored column-major in `b`.

@@ -41,6 +41,47 @@ public struct DenseSchur: Sendable {
         _ system: BundleAdjustmentSystem, gradient g: [Double], damping: [Double]
     ) throws(LinearSolverError) -> [Double] {
         let start = ContinuousClock.now
+        let cameraColumnCount = system.cameraCount * system.cameraSize
+        var rhs = try eliminate(system, gradient: g, damping: damping)
+        let eliminated = ContinuousClock.now
+        var delta = [Double](repeating: 0, count: system.columnCount)
+        if cameraColumnCount > 0 {
+            try DenseCholesky.factorAndSolve(&reduced, dimension: cameraColumnCount, &rhs)
+            for i in 0..<cameraColumnCount { delta[i] = rhs[i] }
+        }
+        let solved = ContinuousClock.now
+        backSubstitute(system, g, &delta)
+        guard delta.allSatisfy(\.isFinite) else { throw .nonFinite("Schur-complement step") }
+        let end = ContinuousClock.now
+        eliminationSeconds = (eliminated - start).seconds + (end - solved).seconds
+        factorSeconds = (solved - eliminated).seconds
+        return delta
+    }
+
+    /// The lower Cholesky factor L (column-major, rounded to fp32; the upper triangle is
+    /// garbage) of the damped reduced camera system S = (Hcc + Dc) − Hcp (Hpp + Dp)⁻¹ Hpc:
+    /// CGNR's ``CGNR/Preconditioning/laggedSchur``.
+    ///
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` as ``solve(_:damping:)``,
+    ///   ``LinearSolverError/nonFinite(_:)`` for a non-finite factor.
+    public mutating func reducedCameraFactor(
+        _ system: BundleAdjustmentSystem, damping: [Double]
+    ) throws(LinearSolverError) -> [Float] {
+        let n = system.cameraCount * system.cameraSize
+        _ = try eliminate(system, gradient: [Double](repeating: 0, count: system.columnCount), damping: damping)
+        if n > 0 { try DenseCholesky.factorInPlace(&reduced, dimension: n) }
+        var factor = [Float](repeating: 0, count: n * n)
+        for column in 0..<n {
+            for row in column..<n { factor[column * n + row] = Float(reduced[column * n + row]) }
+        }
+        guard factor.allSatisfy(\.isFinite) else { throw .nonFinite("reduced camera factor") }
+        return factor
+    }
+
+    /// Forms S in `reduced` and the point inverses; returns the reduced right-hand side.
+    private mutating func eliminate(
+        _ system: BundleAdjustmentSystem, gradient g: [Double], damping: [Double]
+    ) throws(LinearSolverError) -> [Double] {
         let c = system.cameraSize, m = system.residualSize, p = BundleAdjustmentSystem.pointSize
         let cameraColumnCount = system.cameraCount * c
         guard damping.count == system.columnCount else {
@@ -65,19 +106,7 @@ public struct DenseSchur: Sendable {
             throw .notPositiveDefinite(column: cameraColumnCount + Int(failed) * p)
         }
         if status != CK_OK.rawValue { throw .library(name: "ck_ba_schur_f64", status: Int(status)) }
-        let eliminated = ContinuousClock.now
-        var delta = [Double](repeating: 0, count: system.columnCount)
-        if cameraColumnCount > 0 {
-            try DenseCholesky.factorAndSolve(&reduced, dimension: cameraColumnCount, &rhs)
-            for i in 0..<cameraColumnCount { delta[i] = rhs[i] }
-        }
-        let solved = ContinuousClock.now
-        backSubstitute(system, g, &delta)
-        guard delta.allSatisfy(\.isFinite) else { throw .nonFinite("Schur-complement step") }
-        let end = ContinuousClock.now
-        eliminationSeconds = (eliminated - start).seconds + (end - solved).seconds
-        factorSeconds = (solved - eliminated).seconds
-        return delta
+        return rhs
     }
 
     private func resize<T: Numeric>(_ buffer: inout [T], _ count: Int) {

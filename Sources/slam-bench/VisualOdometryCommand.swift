@@ -23,6 +23,12 @@ struct VisualOdometry: ParsableCommand {
     @Option(help: "CGNR relative tolerance, the inexact-Newton forcing term (default: the driver's, 1e-2).")
     var cgTolerance: Double?
 
+    @Option(help: "CGNR preconditioner: block-jacobi (default) or lagged-schur (the reduced camera system of an earlier linearization, refactored when CG needs more than --schur-refresh iterations).")
+    var cgnrPreconditioner = "block-jacobi"
+
+    @Option(help: "With --cgnr-preconditioner lagged-schur: CG iterations above which the next solve refactors the reduced camera system.")
+    var schurRefresh = 5
+
     @Option(help: "Maximum LM iterations per window.")
     var maxIterations = 20
 
@@ -70,6 +76,12 @@ struct VisualOdometry: ParsableCommand {
             options.optimizer.initialLambda = max(options.optimizer.initialLambda, minLambda)
         }
         if let cgTolerance { options.stepSolver.cgnr.conjugateGradient.relativeTolerance = cgTolerance }
+        guard let preconditioning = CGNR.Preconditioning(rawValue: cgnrPreconditioner) else {
+            throw ValidationError("--cgnr-preconditioner: block-jacobi or lagged-schur")
+        }
+        guard schurRefresh >= 0 else { throw ValidationError("--schur-refresh must be ≥ 0") }
+        options.stepSolver.cgnr.preconditioning = preconditioning
+        options.stepSolver.cgnr.schurRefreshIterations = schurRefresh
         switch common.solver {
         case "auto", "cgnr": options.stepSolver.iterativeMethod = .cgnr
         case "schur", "dense-schur": options.stepSolver.iterativeMethod = .denseSchur

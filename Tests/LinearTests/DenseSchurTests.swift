@@ -79,6 +79,75 @@ import SLAMSparse
         #expect(error <= floor * norm, "relative error \(error / norm)")
     }
 
+    /// A system of 6-dof cameras, every camera seeing most points (camera 0 sees all).
+    private func cameraChain(seed: UInt64, cameras: Int = 6, points: Int = 60) throws -> BundleAdjustmentSystem {
+        var random = TestRandom(seed: seed)
+        var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
+        for camera in 0..<cameras {
+            for point in 0..<points where camera == 0 || random.uniform() > -0.5 {
+                cameraIndex.append(Int32(camera))
+                pointIndex.append(Int32(point))
+            }
+        }
+        var system = try BundleAdjustmentSystem(
+            cameraSize: 6, cameraCount: cameras, pointCount: points, cameraIndex: cameraIndex, pointIndex: pointIndex)
+        for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() * 10 }
+        for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
+        for k in system.residuals.indices { system.residuals[k] = random.uniform() }
+        return system
+    }
+
+    private func relativeError(_ x: [Double], _ reference: [Double]) -> Double {
+        let error = zip(x, reference).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        return error / reference.map { $0 * $0 }.reduce(0, +).squareRoot()
+    }
+
+    /// With the reduced camera system of the system being solved, the lagged-Schur
+    /// preconditioner is Â⁻¹ up to fp32 rounding: CG stops after one iteration at the dense
+    /// Schur step.
+    @Test func laggedSchurWithTheCurrentSystemConvergesInOneIteration() throws {
+        let system = try cameraChain(seed: 3)
+        let damping = system.hessianDiagonal().map { 1e-3 * $0 }
+        var schur = DenseSchur()
+        let reference = try schur.solve(system, damping: damping)
+        var cgnr = CGNR()
+        cgnr.options.preconditioning = .laggedSchur
+        cgnr.options.conjugateGradient.relativeTolerance = 1e-4
+        let (delta, report) = try cgnr.solve(system, damping: damping, productPrecision: .fp32)
+        #expect(report.factoredReducedSystem)
+        #expect(report.conjugateGradient.termination == .converged)
+        #expect(report.conjugateGradient.iterations == 1)
+        #expect(relativeError(delta, reference) <= 1e-3)
+    }
+
+    /// A factor from another damping still preconditions well: the next solve (another λ,
+    /// fp16 products) keeps it, converges to the dense Schur step in fewer CG iterations than
+    /// block Jacobi needs, and a solve after one slower than `schurRefreshIterations`, or of
+    /// another system, factors anew.
+    @Test func laggedSchurKeepsItsFactorUntilCGSlowsDown() throws {
+        let system = try cameraChain(seed: 4)
+        let diagonal = system.hessianDiagonal()
+        var lagged = CGNR(), blockJacobi = CGNR()
+        lagged.options.preconditioning = .laggedSchur
+        lagged.options.schurRefreshIterations = 20
+        lagged.options.conjugateGradient.relativeTolerance = 1e-5
+        blockJacobi.options.conjugateGradient.relativeTolerance = 1e-5
+        _ = try lagged.solve(system, damping: diagonal.map { 1e-1 * $0 }, productPrecision: .fp16)
+        let damping = diagonal.map { 1e-4 * $0 }
+        var schur = DenseSchur()
+        let reference = try schur.solve(system, damping: damping)
+        let (delta, report) = try lagged.solve(system, damping: damping, productPrecision: .fp16)
+        let (_, plain) = try blockJacobi.solve(system, damping: damping, productPrecision: .fp16)
+        #expect(!report.factoredReducedSystem)
+        #expect(report.conjugateGradient.iterations < plain.conjugateGradient.iterations)
+        #expect(relativeError(delta, reference) <= 3e-3, "fp16 products: \(relativeError(delta, reference))")
+        lagged.options.schurRefreshIterations = report.conjugateGradient.iterations - 1
+        #expect(try lagged.solve(system, damping: damping, productPrecision: .fp16).report.factoredReducedSystem)
+        lagged.options.schurRefreshIterations = 1000
+        let other = try cameraChain(seed: 5)
+        #expect(try lagged.solve(other, damping: other.hessianDiagonal(), productPrecision: .fp16).report.factoredReducedSystem)
+    }
+
     /// The pose-panel layout is kept across linearizations of one system; a solver reused for
     /// a system with the same shape but other observations must lay it out anew.
     @Test func reusedSolverLaysOutAnotherPatternAnew() throws {

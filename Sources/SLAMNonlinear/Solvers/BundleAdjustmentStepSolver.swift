@@ -169,6 +169,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             result = StepResult(
                 delta: [], predictedDecrease: 0, iterations: report.conjugateGradient.iterations,
                 termination: report.conjugateGradient.termination.rawValue)
+            result.factoredPreconditioner = report.factoredReducedSystem
             if report.conjugateGradient.termination == .nonFinite || report.conjugateGradient.termination == .indefinite {
                 throw LinearSolverError.notPositiveDefinite(column: -1)
             }
