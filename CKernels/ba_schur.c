@@ -1,7 +1,7 @@
-/* Bundle-adjustment normal-equation kernels (fp64): the dense Schur complement of the points
- * and the block-Jacobi blocks. One body, compiled for
- * the portable path and for AVX2+FMA; the 6-dof, 2-row case is instantiated with constant
- * sizes so the 6×6 block updates unroll and vectorize. */
+/* Bundle-adjustment normal-equation kernels: the dense Schur complement of the points (S in
+ * fp64 with its right-hand side, or S alone in fp32) and the fp64 block-Jacobi blocks. One
+ * body each, compiled for the portable path and for AVX2+FMA; the 6-dof, 2-row case is
+ * instantiated with constant sizes so the 6×6 block updates unroll and vectorize. */
 #include "ck_internal.h"
 
 /* Inverse of the symmetric 3×3 matrix h by its adjugate; 0 if h is not positive definite. */
@@ -19,133 +19,89 @@ static inline __attribute__((always_inline)) int ck_inverse3(const double *restr
     return 1;
 }
 
-static inline __attribute__((always_inline)) int ck_ba_schur_body(
-    const int32_t c, const int32_t m, int32_t ncams, int32_t npoints, int32_t nobs,
-    const int32_t *restrict cam, const int32_t *restrict point_start,
-    const int32_t *restrict obs_by_point, const double *restrict cblocks,
-    const double *restrict pblocks, const double *restrict damping, const double *restrict g,
-    double *restrict s, double *restrict rhs, double *restrict pinv, double *restrict work,
-    int32_t *restrict cols) {
-    const int64_t n = (int64_t)c * ncams;
-    for (int64_t i = 0; i < n * n; i++) s[i] = 0;
-    for (int64_t i = 0; i < n; i++) rhs[i] = -g[i];
-    /* Hcc: Σ C_kᵀ C_k into the diagonal camera blocks (lower triangle is enough). */
-    for (int32_t k = 0; k < nobs; k++) {
-        if (cam[k] < 0) continue;
-        const int64_t o = (int64_t)cam[k] * c;
-        const double *restrict ck = cblocks + (int64_t)k * m * c;
-        for (int32_t j = 0; j < c; j++) {
-            double *restrict column = s + (o + j) * n + o;
-            for (int32_t row = 0; row < m; row++) {
-                const double a = ck[row * c + j];
-                for (int32_t i = 0; i < c; i++) column[i] += ck[row * c + i] * a;
-            }
-        }
-    }
-    for (int64_t i = 0; i < n; i++) s[i * n + i] += damping[i];
+#define SCHUR_BODY ck_ba_schur_body_f64
+#define S_T double
+#define SCHUR_RHS 1
+#define SCHUR_PACKED 0
+#include "ba_schur_body.inc"
+#undef SCHUR_BODY
+#undef S_T
+#undef SCHUR_RHS
+#undef SCHUR_PACKED
+#define SCHUR_BODY ck_ba_schur_body_f32
+#define S_T float
+#define SCHUR_RHS 0
+#define SCHUR_PACKED 1
+#include "ba_schur_body.inc"
+#undef SCHUR_BODY
+#undef S_T
+#undef SCHUR_RHS
+#undef SCHUR_PACKED
 
-    double *restrict hcp = work; /* c × 3 row-major per observation of the current point */
-    for (int32_t j = 0; j < npoints; j++) {
-        const int32_t first = point_start[j], last = point_start[j + 1];
-        double h[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-        for (int32_t t = first; t < last; t++) {
-            const double *restrict pk = pblocks + (int64_t)obs_by_point[t] * m * 3;
-            for (int32_t row = 0; row < m; row++)
-                for (int32_t a = 0; a < 3; a++)
-                    for (int32_t b = 0; b < 3; b++) h[a * 3 + b] += pk[row * 3 + a] * pk[row * 3 + b];
-        }
-        const double *restrict dp = damping + n + (int64_t)j * 3;
-        h[0] += dp[0], h[4] += dp[1], h[8] += dp[2];
-        double *restrict inv = pinv + (int64_t)j * 9;
-        if (!ck_inverse3(h, inv)) return 1 + j;
-        const double *restrict gj = g + n + (int64_t)j * 3;
-        /* For each observation by a free camera: H = C_kᵀ P_k (c × 3) and Wᵀ = (H Hpp⁻¹)ᵀ
-         * (3 × c, so the update below runs along the rows of a camera). */
-        const int32_t count = last - first;
-        double *restrict w = work + (int64_t)count * c * 3;
-        int32_t used = 0;
-        for (int32_t t = first; t < last; t++) {
-            const int32_t k = obs_by_point[t];
-            if (cam[k] < 0) continue;
-            const double *restrict ck = cblocks + (int64_t)k * m * c;
-            const double *restrict pk = pblocks + (int64_t)k * m * 3;
-            double *restrict hk = hcp + (int64_t)used * c * 3;
-            double *restrict wk = w + (int64_t)used * c * 3;
-            for (int32_t i = 0; i < c; i++)
-                for (int32_t b = 0; b < 3; b++) {
-                    double sum = 0;
-                    for (int32_t row = 0; row < m; row++) sum += ck[row * c + i] * pk[row * 3 + b];
-                    hk[i * 3 + b] = sum;
-                }
-            double *restrict r = rhs + (int64_t)cam[k] * c;
-            for (int32_t i = 0; i < c; i++) {
-                double gw = 0;
-                for (int32_t b = 0; b < 3; b++) {
-                    const double v = hk[i * 3] * inv[b] + hk[i * 3 + 1] * inv[3 + b] +
-                                     hk[i * 3 + 2] * inv[6 + b];
-                    wk[b * c + i] = v;
-                    gw += v * gj[b];
-                }
-                r[i] += gw;
-            }
-            cols[used] = cam[k] * c;
-            used++;
-        }
-        /* S −= W_a H_bᵀ for camera pairs in the lower block triangle (cam_a ≥ cam_b). */
-        for (int32_t a = 0; a < used; a++) {
-            const double *restrict wa = w + (int64_t)a * c * 3;
-            const int64_t ca = cols[a];
-            for (int32_t b = 0; b < used; b++) {
-                if (cols[b] > ca) continue;
-                const double *restrict hb = hcp + (int64_t)b * c * 3;
-                for (int32_t jj = 0; jj < c; jj++) {
-                    double *restrict column = s + ((int64_t)cols[b] + jj) * n + ca;
-                    const double h0 = hb[jj * 3], h1 = hb[jj * 3 + 1], h2 = hb[jj * 3 + 2];
-                    for (int32_t i = 0; i < c; i++)
-                        column[i] -= wa[i] * h0 + wa[c + i] * h1 + wa[2 * c + i] * h2;
-                }
-            }
-        }
-    }
-    return 0;
-}
-
-#define CK_SCHUR_ARGS                                                                         \
+#define CK_SCHUR_ARGS(T)                                                                      \
     int32_t ncams, int32_t npoints, int32_t nobs, const int32_t *restrict cam,               \
         const int32_t *restrict point_start, const int32_t *restrict obs_by_point,            \
         const double *restrict cblocks, const double *restrict pblocks,                       \
-        const double *restrict damping, const double *restrict g, double *restrict s,         \
-        double *restrict rhs, double *restrict pinv, double *restrict work,                   \
+        const double *restrict damping, const double *restrict g, T *restrict s,              \
+        double *restrict rhs, double *restrict pinv, T *restrict packed, T *restrict work,    \
         int32_t *restrict cols
 #define CK_SCHUR_PASS                                                                         \
     ncams, npoints, nobs, cam, point_start, obs_by_point, cblocks, pblocks, damping, g, s, rhs, \
-        pinv, work, cols
+        pinv, packed, work, cols
 
-static int ck_ba_schur_scalar(int32_t c, int32_t m, CK_SCHUR_ARGS) {
-    if (c == 6 && m == 2) return ck_ba_schur_body(6, 2, CK_SCHUR_PASS);
-    return ck_ba_schur_body(c, m, CK_SCHUR_PASS);
-}
-
+/* The scalar and AVX2 instances of one precision's body; the 6-dof, 2-row case with
+ * constant sizes. */
+#define CK_SCHUR_PATHS(T, BODY, NAME)                                                          \
+    static int NAME##_scalar(int32_t c, int32_t m, CK_SCHUR_ARGS(T)) {                        \
+        if (c == 6 && m == 2) return BODY(6, 2, CK_SCHUR_PASS);                               \
+        return BODY(c, m, CK_SCHUR_PASS);                                                     \
+    }                                                                                         \
+    CK_SCHUR_AVX2(T, BODY, NAME)                                                              \
+    static int NAME(ck_path path, int32_t c, int32_t m, CK_SCHUR_ARGS(T),                     \
+                    int32_t *restrict failed) {                                               \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        const int result = CK_SCHUR_CALL_AVX2(NAME) NAME##_scalar(c, m, CK_SCHUR_PASS);       \
+        *failed = result - 1;                                                                 \
+        return result == 0 ? CK_OK : CK_ERR_BREAKDOWN;                                        \
+    }
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) static int ck_ba_schur_avx2(int32_t c, int32_t m,
-                                                                CK_SCHUR_ARGS) {
-    if (c == 6 && m == 2) return ck_ba_schur_body(6, 2, CK_SCHUR_PASS);
-    return ck_ba_schur_body(c, m, CK_SCHUR_PASS);
-}
+#define CK_SCHUR_AVX2(T, BODY, NAME)                                                           \
+    __attribute__((target("avx2,fma"))) static int NAME##_avx2(int32_t c, int32_t m,          \
+                                                               CK_SCHUR_ARGS(T)) {            \
+        if (c == 6 && m == 2) return BODY(6, 2, CK_SCHUR_PASS);                               \
+        return BODY(c, m, CK_SCHUR_PASS);                                                     \
+    }
+#define CK_SCHUR_CALL_AVX2(NAME) p != CK_PATH_SCALAR ? NAME##_avx2(c, m, CK_SCHUR_PASS) :
+#else
+#define CK_SCHUR_AVX2(T, BODY, NAME)
+#define CK_SCHUR_CALL_AVX2(NAME)
 #endif
 
-int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, CK_SCHUR_ARGS, int32_t *restrict failed) {
-    ck_path p;
-    const int status = ck_resolve_path(path, &p);
-    if (status != CK_OK) return status;
-    int result;
-#if defined(__x86_64__) || defined(__i386__)
-    if (p != CK_PATH_SCALAR) result = ck_ba_schur_avx2(c, m, CK_SCHUR_PASS);
-    else
-#endif
-        result = ck_ba_schur_scalar(c, m, CK_SCHUR_PASS);
-    *failed = result - 1;
-    return result == 0 ? CK_OK : CK_ERR_BREAKDOWN;
+CK_SCHUR_PATHS(double, ck_ba_schur_body_f64, ck_ba_schur64)
+CK_SCHUR_PATHS(float, ck_ba_schur_body_f32, ck_ba_schur32)
+
+int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                    int32_t nobs, const int32_t *restrict cam, const int32_t *restrict point_start,
+                    const int32_t *restrict obs_by_point, const double *restrict cblocks,
+                    const double *restrict pblocks, const double *restrict damping,
+                    const double *restrict g, double *restrict s, double *restrict rhs,
+                    double *restrict pinv, double *restrict work, int32_t *restrict cols,
+                    int32_t *restrict failed) {
+    double *restrict packed = 0;
+    return ck_ba_schur64(path, c, m, CK_SCHUR_PASS, failed);
+}
+
+int ck_ba_schur_s_f32(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                      int32_t nobs, const int32_t *restrict cam,
+                      const int32_t *restrict point_start, const int32_t *restrict obs_by_point,
+                      const double *restrict cblocks, const double *restrict pblocks,
+                      const double *restrict damping, float *restrict s, float *restrict packed,
+                      float *restrict work, int32_t *restrict cols, int32_t *restrict failed) {
+    const double *restrict g = 0;
+    double *restrict rhs = 0, *restrict pinv = 0;
+    return ck_ba_schur32(path, c, m, CK_SCHUR_PASS, failed);
 }
 
 /* Block-Jacobi blocks of JᵀJ: Σ C_kᵀC_k per camera and Σ P_kᵀP_k per point. */

@@ -201,6 +201,24 @@ int ck_ba_schur_f64(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t n
                     double *restrict pinv, double *restrict work, int32_t *restrict cols,
                     int32_t *restrict failed);
 
+/*
+ * S = Hcc + Dc − Σ_j Hcp_j Hpp_j⁻¹ Hpcⱼ as ck_ba_schur_f64 (same inputs, fp64; same lower
+ * camera-block triangle of the n×n column-major s), accumulated and stored in fp32: the
+ * lagged Schur preconditioner's S, which needs neither the right-hand side nor Hpp⁻¹. Each
+ * Hpp_j is inverted in fp64; C_kᵀP_k and C_kᵀP_k Hpp_j⁻¹ are rounded to fp32 and the pair
+ * updates, the bulk of the work, run in fp32 (half of the fp64 kernel's memory traffic).
+ * Scratch, caller-owned: packed holds ncams·(ncams+1)/2 · c·cp floats (S's lower block
+ * triangle while it is accumulated, block columns padded to cp = c rounded up to a multiple
+ * of 8 rows), work 6·cp·q floats and cols q ints, q the largest observation count of a point.
+ * Returns CK_ERR_BREAKDOWN with *failed = j when Hpp_j is not positive definite.
+ */
+int ck_ba_schur_s_f32(ck_path path, int32_t c, int32_t m, int32_t ncams, int32_t npoints,
+                      int32_t nobs, const int32_t *restrict cam,
+                      const int32_t *restrict point_start, const int32_t *restrict obs_by_point,
+                      const double *restrict cblocks, const double *restrict pblocks,
+                      const double *restrict damping, float *restrict s, float *restrict packed,
+                      float *restrict work, int32_t *restrict cols, int32_t *restrict failed);
+
 /** The diagonal blocks of JᵀJ for the same BA layout as ck_ba_schur_f64, fp64:
  *  hcc[c²·i ..] = Σ_{cam[k]=i} C_kᵀC_k (c×c row-major, ncams blocks) and
  *  hpp[9·j ..] = Σ_{pt[k]=j} P_kᵀP_k (3×3, npoints blocks); index −1 skips a block. */

@@ -56,9 +56,12 @@ public struct CGNR: Sendable {
         public var conjugateGradient = ConjugateGradient.Report()
         /// What casting Ĵ to the product precision did.
         public var conversion = ConversionReport()
-        /// Whether this solve formed and factored the reduced camera system
-        /// (``Preconditioning/laggedSchur``).
-        public var factoredReducedSystem = false
+        /// The precision this solve formed and factored the reduced camera system in
+        /// (``Preconditioning/laggedSchur``): fp32, or fp64 after fp32's factorization broke
+        /// down; nil when it reused the lagged factor.
+        public var reducedSystemPrecision: Precision?
+        /// Whether this solve formed and factored the reduced camera system.
+        public var factoredReducedSystem: Bool { reducedSystemPrecision != nil }
     }
 
     /// The options of this solver.
@@ -71,7 +74,7 @@ public struct CGNR: Sendable {
     /// ``Preconditioning/laggedSchur``'s reduced camera system: the eliminator, the lagged
     /// factor (column-major, fp32) and the previous solve's CG iterations.
     private var schur = DenseSchur()
-    private var reducedFactor: [Float]?
+    private var reducedFactor: [Float] = []
     private var lastIterations = 0
 
     /// Everything of one linearization that does not depend on the damping: the column
@@ -130,7 +133,7 @@ public struct CGNR: Sendable {
         var conversion = ConversionReport()
         if panelLayout?.describes(system) != true {
             // Another problem: its reduced camera system has nothing to do with the last one.
-            reducedFactor = nil
+            reducedFactor = []
             lastIterations = 0
         }
         if system.cameraSize == 6 && system.residualSize == 2 {
@@ -175,12 +178,12 @@ public struct CGNR: Sendable {
             defer { state.kernel = a }
             if options.preconditioning == .laggedSchur {
                 let cameraColumns = 6 * state.system.cameraCount
-                if reducedFactor?.count != cameraColumns * cameraColumns || lastIterations > options.schurRefreshIterations {
-                    reducedFactor = try schur.reducedCameraFactor(state.system, damping: damping)
-                    report.factoredReducedSystem = true
+                if reducedFactor.count != cameraColumns * cameraColumns || lastIterations > options.schurRefreshIterations {
+                    report.reducedSystemPrecision = try schur.reducedCameraFactor(
+                        state.system, damping: damping, into: &reducedFactor)
                 }
                 var lagged = ReducedCameraPreconditioner(
-                    points: preconditioner, product: a, factor: reducedFactor!,
+                    points: preconditioner, product: a, factor: reducedFactor,
                     cameraScale: (0..<cameraColumns).map { Float(state.scale[$0]) })
                 report.conjugateGradient = try cg.solve(&a, preconditioner: &lagged, rhs: state.rhs, solution: &y)
             } else {

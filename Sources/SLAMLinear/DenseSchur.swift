@@ -21,6 +21,8 @@ public struct DenseSchur: Sendable {
     private var pointStart: [Int32] = []
     private var byPoint: [Int32] = []
     private var work: [Double] = []
+    private var packed32: [Float] = []
+    private var work32: [Float] = []
     private var cameraColumns: [Int32] = []
 
     /// Creates a solver.
@@ -58,24 +60,56 @@ public struct DenseSchur: Sendable {
         return delta
     }
 
-    /// The lower Cholesky factor L (column-major, rounded to fp32; the upper triangle is
-    /// garbage) of the damped reduced camera system S = (Hcc + Dc) − Hcp (Hpp + Dp)⁻¹ Hpc:
-    /// CGNR's ``CGNR/Preconditioning/laggedSchur``.
+    /// Writes the lower Cholesky factor L (column-major, fp32; the upper triangle is garbage)
+    /// of the damped reduced camera system S = (Hcc + Dc) − Hcp (Hpp + Dp)⁻¹ Hpc into
+    /// `factor`: CGNR's ``CGNR/Preconditioning/laggedSchur``.
     ///
+    /// S is formed and factored in fp32 (`ck_ba_schur_s_f32`, `spotrf`), half the memory
+    /// traffic of the fp64 elimination, which is enough for a preconditioner. When the fp32
+    /// factorization breaks down (S positive definite but too ill-conditioned for fp32), S is
+    /// formed and factored in fp64 and L rounded to fp32.
+    ///
+    /// - Returns: the precision S was factored in.
     /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` as ``solve(_:damping:)``,
     ///   ``LinearSolverError/nonFinite(_:)`` for a non-finite factor.
+    @discardableResult
     public mutating func reducedCameraFactor(
-        _ system: BundleAdjustmentSystem, damping: [Double]
-    ) throws(LinearSolverError) -> [Float] {
-        let n = system.cameraCount * system.cameraSize
-        _ = try eliminate(system, gradient: [Double](repeating: 0, count: system.columnCount), damping: damping)
-        if n > 0 { try DenseCholesky.factorInPlace(&reduced, dimension: n) }
-        var factor = [Float](repeating: 0, count: n * n)
-        for column in 0..<n {
-            for row in column..<n { factor[column * n + row] = Float(reduced[column * n + row]) }
+        _ system: BundleAdjustmentSystem, damping: [Double], into factor: inout [Float]
+    ) throws(LinearSolverError) -> Precision {
+        let c = system.cameraSize, n = system.cameraCount * c
+        guard damping.count == system.columnCount else {
+            throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
         }
-        guard factor.allSatisfy(\.isFinite) else { throw .nonFinite("reduced camera factor") }
-        return factor
+        let maxObservations = groupByPoint(system)
+        if factor.count != n * n { factor = [Float](repeating: 0, count: n * n) }
+        resize(&packed32, Self.packedCount(system))
+        resize(&work32, 6 * Self.paddedRows(c) * maxObservations)
+        resize(&cameraColumns, maxObservations)
+        var failed: Int32 = -1
+        let status = ck_ba_schur_s_f32(
+            CK_PATH_AUTO, Int32(c), Int32(system.residualSize), Int32(system.cameraCount), Int32(system.pointCount),
+            Int32(system.observationCount), system.cameraIndex, pointStart, byPoint, system.cameraBlocks,
+            system.pointBlocks, damping, &factor, &packed32, &work32, &cameraColumns, &failed)
+        if status == CK_ERR_BREAKDOWN.rawValue {
+            throw .notPositiveDefinite(column: n + Int(failed) * BundleAdjustmentSystem.pointSize)
+        }
+        if status != CK_OK.rawValue { throw .library(name: "ck_ba_schur_s_f32", status: Int(status)) }
+        if n == 0 { return .fp32 }
+        let info = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), &factor, Int32(n))
+        if info < 0 { throw .library(name: "LAPACKE_spotrf_work", status: Int(info)) }
+        // A non-finite entry of L reaches a later diagonal entry, which `spotrf` reports.
+        if info == 0, (0..<n).allSatisfy({ factor[$0 * n + $0].isFinite }) { return .fp32 }
+        _ = try eliminate(system, gradient: [Double](repeating: 0, count: system.columnCount), damping: damping)
+        try DenseCholesky.factorInPlace(&reduced, dimension: n)
+        var finite = true
+        for column in 0..<n {
+            for row in column..<n {
+                factor[column * n + row] = Float(reduced[column * n + row])
+                finite = finite && factor[column * n + row].isFinite
+            }
+        }
+        guard finite else { throw .nonFinite("reduced camera factor") }
+        return .fp64
     }
 
     /// Forms S in `reduced` and the point inverses; returns the reduced right-hand side.
@@ -89,9 +123,7 @@ public struct DenseSchur: Sendable {
         }
         guard g.count == system.columnCount else { throw .dimensionMismatch(expected: system.columnCount, actual: g.count) }
         let pointCount = system.pointCount, observationCount = system.observationCount
-        groupByPoint(system)
-        var maxObservations = 0
-        for j in 0..<pointCount { maxObservations = max(maxObservations, Int(pointStart[j + 1] - pointStart[j])) }
+        let maxObservations = groupByPoint(system)
         resize(&reduced, cameraColumnCount * cameraColumnCount)
         resize(&pointInverses, pointCount * p * p)
         resize(&work, 6 * c * maxObservations)
@@ -109,12 +141,22 @@ public struct DenseSchur: Sendable {
         return rhs
     }
 
+    /// Rows of a block column of the fp32 Schur kernel's packed S: the camera size rounded up to 8.
+    private static func paddedRows(_ cameraSize: Int) -> Int { (cameraSize + 7) / 8 * 8 }
+
+    /// Elements of the fp32 Schur kernel's packed lower block triangle of S.
+    private static func packedCount(_ system: BundleAdjustmentSystem) -> Int {
+        let cameras = system.cameraCount
+        return cameras * (cameras + 1) / 2 * system.cameraSize * paddedRows(system.cameraSize)
+    }
+
     private func resize<T: Numeric>(_ buffer: inout [T], _ count: Int) {
         if buffer.count != count { buffer = [T](repeating: 0, count: count) }
     }
 
-    /// Observations grouped by point (counting sort), so each point is eliminated once.
-    private mutating func groupByPoint(_ system: BundleAdjustmentSystem) {
+    /// Observations grouped by point (counting sort), so each point is eliminated once;
+    /// returns the largest observation count of a point.
+    private mutating func groupByPoint(_ system: BundleAdjustmentSystem) -> Int {
         let pointCount = system.pointCount
         pointStart = [Int32](repeating: 0, count: pointCount + 1)
         for k in 0..<system.observationCount where system.pointIndex[k] >= 0 { pointStart[Int(system.pointIndex[k]) + 1] += 1 }
@@ -126,6 +168,9 @@ public struct DenseSchur: Sendable {
             byPoint[Int(fill[point])] = Int32(k)
             fill[point] += 1
         }
+        var maxObservations = 0
+        for j in 0..<pointCount { maxObservations = max(maxObservations, Int(pointStart[j + 1] - pointStart[j])) }
+        return maxObservations
     }
 
     /// δp = Hpp⁻¹ (−g_p − Hpc δc), with δc already in `delta`.

@@ -238,12 +238,12 @@ import SLAMSparse
     }
 
     /// S = Hcc + Dc − Σ Hcp Hpp⁻¹ Hpc and rhs = −g_c + Σ Hcp Hpp⁻¹ g_p against a plain fp64
-    /// evaluation, observations of a fixed camera (index −1) included. Both sides round
-    /// every 3×3 inverse with relative error ≲ κ(Hpp) u and sum at most q² coupling terms
-    /// per entry (q observations of a point): the bound is γ(q² + 12, u) κ_max times the
-    /// entries' magnitudes.
-    @Test(arguments: supportedPaths)
-    func schurComplementMatchesFp64(path: KernelPath) throws {
+    /// evaluation, observations of a fixed camera (index −1) included; S also from the fp32
+    /// kernel. Both sides round every 3×3 inverse with relative error ≲ κ(Hpp) u and sum at
+    /// most q² coupling terms per entry (q observations of a point): the bound is
+    /// γ(q² + 12, u) κ_max times the entries' magnitudes, u the unit roundoff of S.
+    @Test(arguments: supportedPaths, [Precision.fp64, .fp32])
+    func schurComplementMatchesFp64(path: KernelPath, precision: Precision) throws {
         var rng = SplitMix(seed: 17)
         let c = 6, m = 2, cameras = 5, points = 12
         var cam: [Int32] = [], pointOf: [Int32] = []
@@ -306,18 +306,32 @@ import SLAMSparse
         }
 
         var s = [Double](repeating: .nan, count: n * n), rhs = [Double](repeating: .nan, count: n)
-        var pinv = [Double](repeating: 0, count: 9 * points), work = [Double](repeating: 0, count: 6 * c * q)
         var columns = [Int32](repeating: 0, count: q)
         var failed: Int32 = -1
-        let status = ck_ba_schur_f64(
-            ck_path(rawValue: path.rawValue), Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, start,
-            byPoint, cb, pb, damping, g, &s, &rhs, &pinv, &work, &columns, &failed)
-        #expect(status == 0)
-        let bound = gamma(q * q + 12, Precision.fp64.unitRoundoff) * kappa
+        let kernelPath = ck_path(rawValue: path.rawValue)
+        if precision == .fp64 {
+            var pinv = [Double](repeating: 0, count: 9 * points), work = [Double](repeating: .nan, count: 6 * c * q)
+            let status = ck_ba_schur_f64(
+                kernelPath, Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, start,
+                byPoint, cb, pb, damping, g, &s, &rhs, &pinv, &work, &columns, &failed)
+            #expect(status == 0)
+        } else {
+            // 8 padded rows per block column; the scratch starts as NaN so stale values would show.
+            var s32 = [Float](repeating: .nan, count: n * n)
+            var packed = [Float](repeating: .nan, count: cameras * (cameras + 1) / 2 * c * 8)
+            var work = [Float](repeating: .nan, count: 6 * 8 * q)
+            let status = ck_ba_schur_s_f32(
+                kernelPath, Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, start,
+                byPoint, cb, pb, damping, &s32, &packed, &work, &columns, &failed)
+            #expect(status == 0)
+            s = s32.map(Double.init)
+        }
+        let bound = gamma(q * q + 12, precision.unitRoundoff) * kappa
         for a in 0..<cameras { for b in 0...a { for i in 0..<c { for j in 0..<c {
             let index = (b * c + j) * n + a * c + i
-            #expect(abs(s[index] - sRef[index]) <= bound * sMag[index], "S[\(a * c + i), \(b * c + j)] on \(path)")
+            #expect(abs(s[index] - sRef[index]) <= bound * sMag[index], "S[\(a * c + i), \(b * c + j)] on \(path) \(precision)")
         } } } }
+        guard precision == .fp64 else { return }
         let rhsScale = rhsRef.map(abs).max()! + g.map(abs).max()!
         for i in 0..<n { #expect(abs(rhs[i] - rhsRef[i]) <= bound * Double(q) * rhsScale, "rhs[\(i)] on \(path)") }
     }
@@ -339,6 +353,14 @@ import SLAMSparse
             ck_path(rawValue: path.rawValue), 6, 2, 1, 2, 2, cam, start, byPoint, cb, pb, damping, g, &s, &rhs, &pinv,
             &work, &columns, &failed)
         #expect(status == Int32(CK_ERR_BREAKDOWN.rawValue))
+        #expect(failed == 1)
+        var s32 = [Float](repeating: 0, count: 36), packed32 = [Float](repeating: 0, count: 48)
+        var work32 = [Float](repeating: 0, count: 48)
+        failed = -1
+        let status32 = ck_ba_schur_s_f32(
+            ck_path(rawValue: path.rawValue), 6, 2, 1, 2, 2, cam, start, byPoint, cb, pb, damping, &s32, &packed32,
+            &work32, &columns, &failed)
+        #expect(status32 == Int32(CK_ERR_BREAKDOWN.rawValue))
         #expect(failed == 1)
     }
 }

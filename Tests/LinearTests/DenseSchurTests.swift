@@ -41,6 +41,27 @@ import SLAMSparse
             #expect(abs(delta[k] - reference[k]) <= 1e6 * Precision.fp64.unitRoundoff * scale * Double(delta.count))
         }
     }
+
+    /// One camera whose first two columns are equal in every row, held apart by a damping
+    /// of 1e-10: in fp32, 1 + 1e-10 rounds to 1 and the factorization of S breaks down at
+    /// column 1, so the reduced camera factor is formed and factored in fp64 instead and
+    /// rounded, with L₁₁ = √(2·10⁻¹⁰ + O(10⁻²⁰)).
+    @Test func reducedCameraFactorFallsBackToFp64WhenFp32BreaksDown() throws {
+        var system = try BundleAdjustmentSystem(
+            cameraSize: 6, cameraCount: 1, pointCount: 0, cameraIndex: [0, 0, 0], pointIndex: [-1, -1, -1])
+        let rows: [[Double]] = [[1, 1, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 1, 0],
+                                [0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0]]
+        system.cameraBlocks = rows.flatMap { $0 }
+        var schur = DenseSchur()
+        var factor: [Float] = []
+        let precision = try schur.reducedCameraFactor(system, damping: [Double](repeating: 1e-10, count: 6), into: &factor)
+        #expect(precision == .fp64)
+        #expect(abs(Double(factor[1 * 6 + 1]) - (2e-10).squareRoot()) <= 1e-6 * (2e-10).squareRoot())
+        #expect(factor[0 * 6 + 1] == 1)
+        // With a damping fp32 resolves, fp32 suffices.
+        #expect(try schur.reducedCameraFactor(system, damping: [Double](repeating: 1e-2, count: 6), into: &factor) == .fp32)
+        #expect(abs(Double(factor[1 * 6 + 1]) - (2e-2 - 1e-4 / 1.01).squareRoot()) <= 1e-5)
+    }
 }
 
 @Suite struct CGNRTests {
@@ -114,7 +135,7 @@ import SLAMSparse
         cgnr.options.preconditioning = .laggedSchur
         cgnr.options.conjugateGradient.relativeTolerance = 1e-4
         let (delta, report) = try cgnr.solve(system, damping: damping, productPrecision: .fp32)
-        #expect(report.factoredReducedSystem)
+        #expect(report.reducedSystemPrecision == .fp32)
         #expect(report.conjugateGradient.termination == .converged)
         #expect(report.conjugateGradient.iterations == 1)
         #expect(relativeError(delta, reference) <= 1e-3)
