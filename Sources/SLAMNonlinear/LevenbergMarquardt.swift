@@ -225,6 +225,7 @@ public struct LevenbergMarquardt: Sendable {
                 step.halfUnderflows += failed.halfUnderflows
                 step.preconditionerShift = failed.preconditionerShift
                 step.factoredPreconditioner = failed.factoredPreconditioner
+                step.preconditionerFactoredInFP64 = failed.preconditionerFactoredInFP64
                 step.droppedCoarseCorrection = failed.droppedCoarseCorrection
             }
             return (step, reason)
@@ -300,6 +301,7 @@ public struct LevenbergMarquardt: Sendable {
             summary.halfUnderflowCount += step.halfUnderflows
             if let shift = step.preconditionerShift { summary.preconditionerShifts.append(shift) }
             if step.factoredPreconditioner { summary.preconditionerFactorizations += 1 }
+            if step.preconditionerFactoredInFP64 { summary.fp64PreconditionerFactorizations += 1 }
             if step.droppedCoarseCorrection { summary.droppedCoarseCorrections += 1 }
 
             let cgStalled = step.termination == ConjugateGradient.Termination.stagnated.rawValue

@@ -51,6 +51,9 @@ public struct StepResult: Sendable {
     public var preconditionerShift: Double?
     /// Whether a preconditioner was factored for this step.
     public var factoredPreconditioner = false
+    /// Whether that factorization fell back to fp64 after its fp32 one broke down (the
+    /// lagged Schur preconditioner's reduced camera system).
+    public var preconditionerFactoredInFP64 = false
     /// Whether the preconditioner's coarse correction was dropped during this solve because
     /// its first CG solve failed or did not lower the fp64 model.
     public var droppedCoarseCorrection = false

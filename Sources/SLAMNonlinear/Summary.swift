@@ -117,6 +117,9 @@ public struct Summary: Sendable, Codable, Equatable {
     public var droppedCoarseCorrections = 0
     /// Preconditioner (re)factorizations done.
     public var preconditionerFactorizations = 0
+    /// Of these, factorizations done in fp64 because the fp32 one broke down (the lagged
+    /// Schur preconditioner's reduced camera system, ``CGNR/Report/reducedSystemPrecision``).
+    public var fp64PreconditionerFactorizations = 0
     /// Symbolic analyses done (ordering, pattern, CHOLMOD analysis): 0 when reused from an
     /// earlier solve of the same structure.
     public var symbolicAnalyses = 0
@@ -173,7 +176,7 @@ public struct Summary: Sendable, Codable, Equatable {
         lines.append("linear iterations    \(linearIterations)")
         lines.append("symbolic analyses    \(symbolicAnalyses) from scratch, \(extendedSymbolicAnalyses) extended"
             + (reusedSymbolicAnalysis ? " (earlier analysis reused)" : ""))
-        lines.append("preconditioner       \(preconditionerFactorizations) factorizations, shifts \(preconditionerShifts.map(format)), coarse level dropped \(droppedCoarseCorrections)×")
+        lines.append("preconditioner       \(preconditionerFactorizations) factorizations (\(fp64PreconditionerFactorizations) in fp64), shifts \(preconditionerShifts.map(format)), coarse level dropped \(droppedCoarseCorrections)×")
         lines.append("fp16 casts           \(halfOverflowCount) overflowed, \(halfUnderflowCount) flushed")
         if directFallbacks > 0 {
             let fallbacks = iterationDetails.filter { !$0.directFallbackReason.isEmpty }

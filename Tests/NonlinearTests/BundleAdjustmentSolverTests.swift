@@ -250,10 +250,14 @@ enum BundleAdjustmentFixture {
         var optimizer = LevenbergMarquardt.Options()
         optimizer.functionTolerance = 1e-12
         optimizer.maxIterations = 100
-        func run(_ preset: PrecisionPlan.Preset, _ direct: BundleAdjustmentStepSolver.Method) throws -> (Problem, Summary) {
+        func run(
+            _ preset: PrecisionPlan.Preset, _ direct: BundleAdjustmentStepSolver.Method,
+            _ preconditioning: CGNR.Preconditioning = .blockJacobi
+        ) throws -> (Problem, Summary) {
             var p = problem
             var options = BundleAdjustmentStepSolver.Options()
             options.directMethod = direct
+            options.cgnr.preconditioning = preconditioning
             var solver = BundleAdjustmentStepSolver(options: options)
             let summary = try LevenbergMarquardt(options: optimizer).minimize(
                 &p, plan: .preset(preset, for: .bundleAdjustment), stepSolver: &solver)
@@ -267,16 +271,19 @@ enum BundleAdjustmentFixture {
         let (schurSolution, schur) = try run(.fp64, .denseSchur)
         #expect(schur.linearSolver == "dense-schur")
         #expect(abs(schur.finalCost - cholmod.finalCost) <= 1e-9 * cholmod.finalCost)
-        for preset in [PrecisionPlan.Preset.fp32, .mixed] {
-            let (solution, summary) = try run(preset, .denseSchur)
+        for preset in [PrecisionPlan.Preset.fp32, .mixed] { for preconditioning in CGNR.Preconditioning.allCases {
+            let (solution, summary) = try run(preset, .denseSchur, preconditioning)
             #expect(summary.linearSolver == "cgnr")
+            // The lagged Schur preconditioner factors its reduced camera system in fp32 here.
+            #expect((summary.preconditionerFactorizations > 0) == (preconditioning == .laggedSchur))
+            #expect(summary.fp64PreconditionerFactorizations == 0)
             #expect(abs(summary.finalCost - cholmod.finalCost) <= 10 * Precision.fp32.unitRoundoff * cholmod.finalCost,
-                    "\(preset): \(summary.finalCost) vs \(cholmod.finalCost)")
+                    "\(preset) \(preconditioning): \(summary.finalCost) vs \(cholmod.finalCost)")
             for keyframe in window.keyframes {
                 let d = (solution.se3(keyframe)!.translation - reference.se3(keyframe)!.translation).norm
-                #expect(d <= 0.01 * ate, "\(preset) keyframe \(keyframe) differs by \(d) m, ATE \(ate) m")
+                #expect(d <= 0.01 * ate, "\(preset) \(preconditioning) keyframe \(keyframe) differs by \(d) m, ATE \(ate) m")
             }
-        }
+        } }
         // The gauge: the two oldest keyframes never move.
         for keyframe in window.keyframes.prefix(2) {
             #expect(schurSolution.se3(keyframe)! == problem.se3(keyframe)!)

@@ -170,6 +170,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
                 delta: [], predictedDecrease: 0, iterations: report.conjugateGradient.iterations,
                 termination: report.conjugateGradient.termination.rawValue)
             result.factoredPreconditioner = report.factoredReducedSystem
+            result.preconditionerFactoredInFP64 = report.reducedSystemPrecision == .fp64
             if report.conjugateGradient.termination == .nonFinite || report.conjugateGradient.termination == .indefinite {
                 throw LinearSolverError.notPositiveDefinite(column: -1)
             }
