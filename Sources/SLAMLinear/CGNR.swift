@@ -179,8 +179,14 @@ public struct CGNR: Sendable {
             if options.preconditioning == .laggedSchur {
                 let cameraColumns = 6 * state.system.cameraCount
                 if reducedFactor.count != cameraColumns * cameraColumns || lastIterations > options.schurRefreshIterations {
-                    report.reducedSystemPrecision = try schur.reducedCameraFactor(
-                        state.system, damping: damping, into: &reducedFactor)
+                    do {
+                        report.reducedSystemPrecision = try schur.reducedCameraFactor(
+                            state.system, damping: damping, into: &reducedFactor)
+                    } catch {
+                        // The factor was being overwritten: the next solve must factor anew.
+                        reducedFactor = []
+                        throw error
+                    }
                 }
                 var lagged = ReducedCameraPreconditioner(
                     points: preconditioner, product: a, factor: reducedFactor,

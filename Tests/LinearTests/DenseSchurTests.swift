@@ -169,6 +169,33 @@ import SLAMSparse
         #expect(try lagged.solve(other, damping: other.hessianDiagonal(), productPrecision: .fp16).report.factoredReducedSystem)
     }
 
+    /// One camera seeing one point three times, J = [I₆ | P] with P's columns the first three
+    /// of I₆. Without damping on the point and the first three camera columns,
+    /// S = I₆ − diag(1, 1, 1, 0, 0, 0) + D_c is exactly singular in fp32 and fp64, while the
+    /// block-Jacobi blocks (I₆, I₃) are not. The failed refactor throws, and the next solve
+    /// must factor anew rather than reuse the half-overwritten factor.
+    @Test func laggedSchurFactorsAnewAfterAFailedFactorization() throws {
+        var system = try BundleAdjustmentSystem(
+            cameraSize: 6, cameraCount: 1, pointCount: 1, cameraIndex: [0, 0, 0], pointIndex: [0, 0, 0])
+        system.cameraBlocks = (0..<36).map { $0 / 6 == $0 % 6 ? 1 : 0 }
+        system.pointBlocks = (0..<18).map { $0 < 9 && $0 / 3 == $0 % 3 ? 1 : 0 }
+        system.residuals = [1, 2, 3, 4, 5, 6]
+        var cgnr = CGNR()
+        cgnr.options.preconditioning = .laggedSchur
+        let damped = [Double](repeating: 1, count: 9)
+        #expect(try cgnr.solve(system, damping: damped, productPrecision: .fp32).report.reducedSystemPrecision == .fp32)
+        cgnr.options.schurRefreshIterations = 0
+        #expect(throws: LinearSolverError.notPositiveDefinite(column: 0)) {
+            try cgnr.solve(system, damping: [0, 0, 0, 1, 1, 1, 0, 0, 0], productPrecision: .fp32)
+        }
+        cgnr.options.schurRefreshIterations = 1000
+        let (delta, report) = try cgnr.solve(system, damping: damped, productPrecision: .fp32)
+        #expect(report.factoredReducedSystem)
+        // (JᵀJ + I) δ = −Jᵀr solved by hand: δ_c = −(1/3, 2/3, 1, 2, 5/2, 3), δ_l = −(1/3, 2/3, 1).
+        let expected: [Double] = [-1.0 / 3, -2.0 / 3, -1, -2, -2.5, -3, -1.0 / 3, -2.0 / 3, -1]
+        for k in 0..<9 { #expect(abs(delta[k] - expected[k]) <= 1e-5, "δ[\(k)] = \(delta[k])") }
+    }
+
     /// The pose-panel layout is kept across linearizations of one system; a solver reused for
     /// a system with the same shape but other observations must lay it out anew.
     @Test func reusedSolverLaysOutAnotherPatternAnew() throws {
