@@ -66,36 +66,43 @@ int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoi
 
 /* ------------------------------------------------------------------ pose panels */
 
-#define CK_PANEL_SCALAR(NAME, VAL, CVT)                                                       \
+/* The panel kernels come in three parts of Ĵᵀ Ĵ, chosen by four compile-time flags: which
+ * inputs they read (XC: xp, XL: xl) and which outputs they write (GC: gp, GL: gl). The full
+ * product reads and writes both; the coupling blocks Ĵ_cᵀ Ĵ_l (xl → gp) and Ĵ_lᵀ Ĵ_c
+ * (xp → gl) skip half the multiply-adds and either the landmark gather or the scatter. */
+#define CK_PANEL_SCALAR(NAME, VAL, CVT, XC, XL, GC, GL)                                       \
     static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
                      const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
                      const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
                      float *restrict gp, float *restrict gl) {                                \
-        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
-        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        if (GC) for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                  \
+        if (GL) for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                    \
         for (int32_t q = 0; q < npanels; q++) {                                               \
             const VAL *restrict a = b + (int64_t)q * 144;                                     \
-            const float *restrict p = xp + (int64_t)panel_pose[q] * 6;                        \
-            float *restrict gpq = gp + (int64_t)panel_pose[q] * 6;                            \
+            const int64_t pose = (int64_t)panel_pose[q] * 6;                                  \
             for (int lane = 0; lane < 8; lane++) {                                            \
                 const int64_t l = (int64_t)panel_lm[8 * q + lane] * 4;                        \
                 float r0 = 0, r1 = 0;                                                         \
-                for (int c = 0; c < 9; c++) {                                                 \
-                    const float x = c < 6 ? p[c] : xl[l + c - 6];                             \
+                for (int c = XC ? 0 : 6; c < (XL ? 9 : 6); c++) {                             \
+                    const float x = c < 6 ? xp[pose + c] : xl[l + c - 6];                     \
                     r0 += CVT(a[c * 8 + lane]) * x;                                           \
                     r1 += CVT(a[(9 + c) * 8 + lane]) * x;                                     \
                 }                                                                             \
-                for (int c = 0; c < 9; c++) {                                                 \
+                for (int c = GC ? 0 : 6; c < (GL ? 9 : 6); c++) {                             \
                     const float v = CVT(a[c * 8 + lane]) * r0 + CVT(a[(9 + c) * 8 + lane]) * r1; \
-                    if (c < 6) gpq[c] += v;                                                   \
+                    if (c < 6) gp[pose + c] += v;                                             \
                     else gl[l + c - 6] += v;                                                  \
                 }                                                                             \
             }                                                                                 \
         }                                                                                     \
     }
 
-CK_PANEL_SCALAR(ck_ba_panel_f32_scalar, float, CK_IDENTITY)
-CK_PANEL_SCALAR(ck_ba_panel_f16_scalar, _Float16, CK_HALF)
+CK_PANEL_SCALAR(ck_ba_panel_f32_scalar, float, CK_IDENTITY, 1, 1, 1, 1)
+CK_PANEL_SCALAR(ck_ba_panel_f16_scalar, _Float16, CK_HALF, 1, 1, 1, 1)
+CK_PANEL_SCALAR(ck_ba_panel_hcl_f32_scalar, float, CK_IDENTITY, 0, 1, 1, 0)
+CK_PANEL_SCALAR(ck_ba_panel_hcl_f16_scalar, _Float16, CK_HALF, 0, 1, 1, 0)
+CK_PANEL_SCALAR(ck_ba_panel_hlc_f32_scalar, float, CK_IDENTITY, 1, 0, 0, 1)
+CK_PANEL_SCALAR(ck_ba_panel_hlc_f16_scalar, _Float16, CK_HALF, 1, 0, 0, 1)
 
 #if defined(__x86_64__) || defined(__i386__)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
@@ -119,87 +126,103 @@ static inline void ck_panel_flush(float *restrict g, const __m256 *acc) {
 /* Per panel: the three landmark coordinates of its eight observations gathered by a 4×8
  * transpose of the (stride-4) landmark vectors, r0 and r1 of all eight observations by 18
  * lane-wise multiply-adds, the pose part summed lane-wise in six registers until the pose
- * changes, the landmark part transposed back and added to the eight landmarks. */
-#define CK_PANEL_AVX2(NAME, VAL, LOAD8)                                                       \
+ * changes, the landmark part transposed back and added to the eight landmarks (each step
+ * only where the flags ask for it; see CK_PANEL_SCALAR). */
+#define CK_PANEL_AVX2(NAME, VAL, LOAD8, XC, XL, GC, GL)                                       \
     static void NAME(int32_t npanels, int32_t nposes, int32_t nlms,                          \
                      const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,    \
                      const VAL *restrict b, const float *restrict xp, const float *restrict xl, \
                      float *restrict gp, float *restrict gl) {                                \
-        for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                          \
-        for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                            \
+        if (GC) for (int64_t i = 0; i < (int64_t)nposes * 6; i++) gp[i] = 0;                  \
+        if (GL) for (int64_t i = 0; i < (int64_t)nlms * 4; i++) gl[i] = 0;                    \
         __m256 acc[6];                                                                        \
         for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                             \
         int32_t current = npanels > 0 ? panel_pose[0] : 0;                                    \
         for (int32_t q = 0; q < npanels; q++) {                                               \
             if (panel_pose[q] != current) {                                                   \
-                ck_panel_flush(gp + (int64_t)current * 6, acc);                               \
-                for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                     \
+                if (GC) {                                                                     \
+                    ck_panel_flush(gp + (int64_t)current * 6, acc);                           \
+                    for (int c = 0; c < 6; c++) acc[c] = _mm256_setzero_ps();                 \
+                }                                                                             \
                 current = panel_pose[q];                                                      \
             }                                                                                 \
             const VAL *restrict a = b + (int64_t)q * 144;                                     \
             const int32_t *restrict lm = panel_lm + (int64_t)q * 8;                           \
-            const float *restrict p = xp + (int64_t)current * 6;                              \
-            const __m256 w0 = _mm256_insertf128_ps(                                           \
-                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[0] * 4)),                \
-                _mm_loadu_ps(xl + (int64_t)lm[4] * 4), 1);                                    \
-            const __m256 w1 = _mm256_insertf128_ps(                                           \
-                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[1] * 4)),                \
-                _mm_loadu_ps(xl + (int64_t)lm[5] * 4), 1);                                    \
-            const __m256 w2 = _mm256_insertf128_ps(                                           \
-                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[2] * 4)),                \
-                _mm_loadu_ps(xl + (int64_t)lm[6] * 4), 1);                                    \
-            const __m256 w3 = _mm256_insertf128_ps(                                           \
-                _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[3] * 4)),                \
-                _mm_loadu_ps(xl + (int64_t)lm[7] * 4), 1);                                    \
-            const __m256 t0 = _mm256_unpacklo_ps(w0, w1), t1 = _mm256_unpackhi_ps(w0, w1);    \
-            const __m256 t2 = _mm256_unpacklo_ps(w2, w3), t3 = _mm256_unpackhi_ps(w2, w3);    \
             __m256 x[9];                                                                      \
-            for (int c = 0; c < 6; c++) x[c] = _mm256_broadcast_ss(p + c);                    \
-            x[6] = _mm256_shuffle_ps(t0, t2, 0x44);                                           \
-            x[7] = _mm256_shuffle_ps(t0, t2, 0xEE);                                           \
-            x[8] = _mm256_shuffle_ps(t1, t3, 0x44);                                           \
+            if (XC) {                                                                         \
+                const float *restrict p = xp + (int64_t)current * 6;                          \
+                for (int c = 0; c < 6; c++) x[c] = _mm256_broadcast_ss(p + c);                \
+            }                                                                                 \
+            if (XL) {                                                                         \
+                const __m256 w0 = _mm256_insertf128_ps(                                       \
+                    _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[0] * 4)),            \
+                    _mm_loadu_ps(xl + (int64_t)lm[4] * 4), 1);                                \
+                const __m256 w1 = _mm256_insertf128_ps(                                       \
+                    _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[1] * 4)),            \
+                    _mm_loadu_ps(xl + (int64_t)lm[5] * 4), 1);                                \
+                const __m256 w2 = _mm256_insertf128_ps(                                       \
+                    _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[2] * 4)),            \
+                    _mm_loadu_ps(xl + (int64_t)lm[6] * 4), 1);                                \
+                const __m256 w3 = _mm256_insertf128_ps(                                       \
+                    _mm256_castps128_ps256(_mm_loadu_ps(xl + (int64_t)lm[3] * 4)),            \
+                    _mm_loadu_ps(xl + (int64_t)lm[7] * 4), 1);                                \
+                const __m256 t0 = _mm256_unpacklo_ps(w0, w1), t1 = _mm256_unpackhi_ps(w0, w1); \
+                const __m256 t2 = _mm256_unpacklo_ps(w2, w3), t3 = _mm256_unpackhi_ps(w2, w3); \
+                x[6] = _mm256_shuffle_ps(t0, t2, 0x44);                                       \
+                x[7] = _mm256_shuffle_ps(t0, t2, 0xEE);                                       \
+                x[8] = _mm256_shuffle_ps(t1, t3, 0x44);                                       \
+            }                                                                                 \
             __m256 row0[9], row1[9];                                                          \
             for (int c = 0; c < 9; c++) {                                                     \
                 row0[c] = LOAD8(a + c * 8);                                                   \
                 row1[c] = LOAD8(a + (9 + c) * 8);                                             \
             }                                                                                 \
-            __m256 r0 = _mm256_mul_ps(row0[0], x[0]), r1 = _mm256_mul_ps(row1[0], x[0]);      \
-            for (int c = 1; c < 9; c++) {                                                     \
+            const int first = XC ? 0 : 6, last = XL ? 9 : 6;                                  \
+            __m256 r0 = _mm256_mul_ps(row0[first], x[first]);                                 \
+            __m256 r1 = _mm256_mul_ps(row1[first], x[first]);                                 \
+            for (int c = first + 1; c < last; c++) {                                          \
                 r0 = _mm256_fmadd_ps(row0[c], x[c], r0);                                      \
                 r1 = _mm256_fmadd_ps(row1[c], x[c], r1);                                      \
             }                                                                                 \
-            for (int c = 0; c < 6; c++)                                                       \
-                acc[c] = _mm256_fmadd_ps(row1[c], r1, _mm256_fmadd_ps(row0[c], r0, acc[c]));  \
-            const __m256 g0 = _mm256_fmadd_ps(row1[6], r1, _mm256_mul_ps(row0[6], r0));       \
-            const __m256 g1 = _mm256_fmadd_ps(row1[7], r1, _mm256_mul_ps(row0[7], r0));       \
-            const __m256 g2 = _mm256_fmadd_ps(row1[8], r1, _mm256_mul_ps(row0[8], r0));       \
-            const __m256 zero = _mm256_setzero_ps();                                          \
-            const __m256 s0 = _mm256_unpacklo_ps(g0, g1), s1 = _mm256_unpackhi_ps(g0, g1);    \
-            const __m256 s2 = _mm256_unpacklo_ps(g2, zero), s3 = _mm256_unpackhi_ps(g2, zero); \
-            const __m256 u[4] = {_mm256_shuffle_ps(s0, s2, 0x44), _mm256_shuffle_ps(s0, s2, 0xEE), \
-                                 _mm256_shuffle_ps(s1, s3, 0x44), _mm256_shuffle_ps(s1, s3, 0xEE)}; \
-            for (int j = 0; j < 4; j++) {                                                     \
-                float *restrict lo = gl + (int64_t)lm[j] * 4;                                 \
-                _mm_storeu_ps(lo, _mm_add_ps(_mm_loadu_ps(lo), _mm256_castps256_ps128(u[j]))); \
-                float *restrict hi = gl + (int64_t)lm[j + 4] * 4;                             \
-                _mm_storeu_ps(hi, _mm_add_ps(_mm_loadu_ps(hi), _mm256_extractf128_ps(u[j], 1))); \
+            if (GC)                                                                           \
+                for (int c = 0; c < 6; c++)                                                   \
+                    acc[c] = _mm256_fmadd_ps(row1[c], r1, _mm256_fmadd_ps(row0[c], r0, acc[c])); \
+            if (GL) {                                                                         \
+                const __m256 g0 = _mm256_fmadd_ps(row1[6], r1, _mm256_mul_ps(row0[6], r0));   \
+                const __m256 g1 = _mm256_fmadd_ps(row1[7], r1, _mm256_mul_ps(row0[7], r0));   \
+                const __m256 g2 = _mm256_fmadd_ps(row1[8], r1, _mm256_mul_ps(row0[8], r0));   \
+                const __m256 zero = _mm256_setzero_ps();                                      \
+                const __m256 s0 = _mm256_unpacklo_ps(g0, g1), s1 = _mm256_unpackhi_ps(g0, g1); \
+                const __m256 s2 = _mm256_unpacklo_ps(g2, zero), s3 = _mm256_unpackhi_ps(g2, zero); \
+                const __m256 u[4] = {_mm256_shuffle_ps(s0, s2, 0x44), _mm256_shuffle_ps(s0, s2, 0xEE), \
+                                     _mm256_shuffle_ps(s1, s3, 0x44), _mm256_shuffle_ps(s1, s3, 0xEE)}; \
+                for (int j = 0; j < 4; j++) {                                                 \
+                    float *restrict lo = gl + (int64_t)lm[j] * 4;                             \
+                    _mm_storeu_ps(lo, _mm_add_ps(_mm_loadu_ps(lo), _mm256_castps256_ps128(u[j]))); \
+                    float *restrict hi = gl + (int64_t)lm[j + 4] * 4;                         \
+                    _mm_storeu_ps(hi, _mm_add_ps(_mm_loadu_ps(hi), _mm256_extractf128_ps(u[j], 1))); \
+                }                                                                             \
             }                                                                                 \
         }                                                                                     \
-        if (npanels > 0) ck_panel_flush(gp + (int64_t)current * 6, acc);                      \
+        if (GC && npanels > 0) ck_panel_flush(gp + (int64_t)current * 6, acc);                \
     }
 
-CK_PANEL_AVX2(ck_ba_panel_f32_avx2, float, CK_F32_LOAD8)
-CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
+CK_PANEL_AVX2(ck_ba_panel_f32_avx2, float, CK_F32_LOAD8, 1, 1, 1, 1)
+CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8, 1, 1, 1, 1)
+CK_PANEL_AVX2(ck_ba_panel_hcl_f32_avx2, float, CK_F32_LOAD8, 0, 1, 1, 0)
+CK_PANEL_AVX2(ck_ba_panel_hcl_f16_avx2, _Float16, CK_F16_LOAD8, 0, 1, 1, 0)
+CK_PANEL_AVX2(ck_ba_panel_hlc_f32_avx2, float, CK_F32_LOAD8, 1, 0, 0, 1)
+CK_PANEL_AVX2(ck_ba_panel_hlc_f16_avx2, _Float16, CK_F16_LOAD8, 1, 0, 0, 1)
 
 #pragma clang attribute pop
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
-#define CK_PANEL_PICK(S, ARGS)                                                                \
-    if (p == CK_PATH_SCALAR) ck_ba_panel_##S##_scalar ARGS;                                   \
-    else ck_ba_panel_##S##_avx2 ARGS;
+#define CK_PANEL_PICK(KERNEL, ARGS)                                                           \
+    if (p == CK_PATH_SCALAR) KERNEL##_scalar ARGS;                                            \
+    else KERNEL##_avx2 ARGS;
 #else
-#define CK_PANEL_PICK(S, ARGS) ck_ba_panel_##S##_scalar ARGS;
+#define CK_PANEL_PICK(KERNEL, ARGS) KERNEL##_scalar ARGS;
 #endif
 
 #define CK_PANEL_DISPATCH(S, VAL)                                                             \
@@ -211,7 +234,7 @@ CK_PANEL_AVX2(ck_ba_panel_f16_avx2, _Float16, CK_F16_LOAD8)
         ck_path p;                                                                            \
         const int status = ck_resolve_path(path, &p);                                         \
         if (status != CK_OK) return status;                                                   \
-        CK_PANEL_PICK(S, (npanels, nposes, nlms, panel_pose, panel_lm, blocks, xp, xl, gp, gl)) \
+        CK_PANEL_PICK(ck_ba_panel_##S, (npanels, nposes, nlms, panel_pose, panel_lm, blocks, xp, xl, gp, gl)) \
         return CK_OK;                                                                         \
     }
 CK_PANEL_DISPATCH(f32, float)
@@ -249,13 +272,50 @@ static void ck_panel_gather(int32_t ncams, int32_t npoints, const float *restric
         const int status = ck_resolve_path(path, &p);                                         \
         if (status != CK_OK) return status;                                                   \
         ck_panel_spread(ncams, npoints, x, xp, xl);                                           \
-        CK_PANEL_PICK(S, (npanels, ncams + 1, npoints + 1, panel_pose, panel_lm, blocks, xp, xl, \
-                          gp, gl))                                                            \
+        CK_PANEL_PICK(ck_ba_panel_##S, (npanels, ncams + 1, npoints + 1, panel_pose, panel_lm,     \
+                                         blocks, xp, xl, gp, gl))                             \
         ck_panel_gather(ncams, npoints, x, d, gp, gl, y);                                     \
         return CK_OK;                                                                         \
     }
 CK_PANEL_NORMAL_MV(f32, float)
 CK_PANEL_NORMAL_MV(f16, _Float16)
+
+/* The coupling blocks of CGNR's product (no damping: it is diagonal) in CG's vector layout. */
+#define CK_PANEL_COUPLING_MV(S, VAL)                                                          \
+    int ck_ba_panel_hcl_mv_##S(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints, \
+                               const int32_t *restrict panel_pose,                            \
+                               const int32_t *restrict panel_lm, const VAL *restrict blocks,  \
+                               const float *restrict x, float *restrict y, float *restrict xl, \
+                               float *restrict gp) {                                          \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        const int64_t nc = 6 * (int64_t)ncams;                                                \
+        for (int64_t l = 0; l < npoints; l++)                                                 \
+            for (int c = 0; c < 3; c++) xl[4 * l + c] = x[nc + 3 * l + c];                    \
+        CK_PANEL_PICK(ck_ba_panel_hcl_##S, (npanels, ncams + 1, npoints + 1, panel_pose,      \
+                                             panel_lm, blocks, NULL, xl, gp, NULL))           \
+        for (int64_t i = 0; i < nc; i++) y[i] = gp[i];                                        \
+        return CK_OK;                                                                         \
+    }                                                                                         \
+    int ck_ba_panel_hlc_mv_##S(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints, \
+                               const int32_t *restrict panel_pose,                            \
+                               const int32_t *restrict panel_lm, const VAL *restrict blocks,  \
+                               const float *restrict x, float *restrict y, float *restrict xp, \
+                               float *restrict gl) {                                          \
+        ck_path p;                                                                            \
+        const int status = ck_resolve_path(path, &p);                                         \
+        if (status != CK_OK) return status;                                                   \
+        const int64_t nc = 6 * (int64_t)ncams;                                                \
+        for (int64_t i = 0; i < nc; i++) xp[i] = x[i];                                        \
+        CK_PANEL_PICK(ck_ba_panel_hlc_##S, (npanels, ncams + 1, npoints + 1, panel_pose,      \
+                                             panel_lm, blocks, xp, NULL, NULL, gl))           \
+        for (int64_t l = 0; l < npoints; l++)                                                 \
+            for (int c = 0; c < 3; c++) y[nc + 3 * l + c] = gl[4 * l + c];                    \
+        return CK_OK;                                                                         \
+    }
+CK_PANEL_COUPLING_MV(f32, float)
+CK_PANEL_COUPLING_MV(f16, _Float16)
 
 /* One panel's 144 values of Ĵ in fp64 (see ck_ba_pack_panels_f32), narrowed afterwards in
  * one pass: testing each value for overflow or flush as it was written cost more than the

@@ -297,6 +297,33 @@ int ck_ba_panel_normal_mv_f16(ck_path path, int32_t npanels, int32_t ncams, int3
                               const float *restrict x, float *restrict y, float *restrict xp,
                               float *restrict xl, float *restrict gp, float *restrict gl);
 
+/*
+ * The coupling blocks of ck_ba_panel_normal_mv_* (the same layout, panels, zero slots and
+ * workspace rules; no damping):
+ *   hcl: y_c = Ĵ_cᵀ Ĵ_l x_l, reading only x's point part and writing only y's camera part
+ *        (workspace xl of 4·(npoints + 1), gp of 6·(ncams + 1) floats);
+ *   hlc: y_l = Ĵ_lᵀ Ĵ_c x_c, reading only x's camera part and writing only y's point part
+ *        (workspace xp of 6·(ncams + 1), gl of 4·(npoints + 1) floats).
+ * Half the multiply-adds of the full product, and no landmark scatter (hcl) or gather (hlc):
+ * the Schur-complement preconditioner needs only these blocks.
+ */
+int ck_ba_panel_hcl_mv_f32(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                           const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                           const float *restrict blocks, const float *restrict x,
+                           float *restrict y, float *restrict xl, float *restrict gp);
+int ck_ba_panel_hcl_mv_f16(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                           const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                           const _Float16 *restrict blocks, const float *restrict x,
+                           float *restrict y, float *restrict xl, float *restrict gp);
+int ck_ba_panel_hlc_mv_f32(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                           const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                           const float *restrict blocks, const float *restrict x,
+                           float *restrict y, float *restrict xp, float *restrict gl);
+int ck_ba_panel_hlc_mv_f16(ck_path path, int32_t npanels, int32_t ncams, int32_t npoints,
+                           const int32_t *restrict panel_pose, const int32_t *restrict panel_lm,
+                           const _Float16 *restrict blocks, const float *restrict x,
+                           float *restrict y, float *restrict xp, float *restrict gl);
+
 /* ------------------------------------------------------ triangular solves */
 
 /*

@@ -42,11 +42,12 @@ public struct CGNR: Sendable {
         case blockJacobi = "block-jacobi"
         /// The points eliminated exactly (the current point blocks and products) and the
         /// reduced camera system S = (Hcc + Dc) − Hcp (Hpp + Dp)⁻¹ Hpc of an earlier
-        /// linearization, factored densely (fp64, applied in fp32) and refreshed when CG
-        /// needs more than ``Options/schurRefreshIterations`` iterations: Ceres'
-        /// Schur-complement preconditioning, lagged so that most LM steps skip forming S.
-        /// Two more products per CG iteration; 6×6-camera systems only (others use block
-        /// Jacobi).
+        /// linearization, formed and factored densely in fp32 (fp64 when fp32's factorization
+        /// breaks down) and refreshed when CG needs more than
+        /// ``Options/schurRefreshIterations`` iterations: Ceres' Schur-complement
+        /// preconditioning, lagged so that most LM steps skip forming S. Two coupling
+        /// products Â_cl, Â_lc per CG iteration, each about half the work of the full
+        /// product; 6×6-camera systems only (others use block Jacobi).
         case laggedSchur = "lagged-schur"
     }
 
@@ -448,6 +449,43 @@ struct BAKernelOperator: LinearOperator, Sendable {
             for k in 0..<points { y[cameraColumns + k] = gl[k] + damping[cameraColumns + k] * x[cameraColumns + k] }
         }
         if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
+    }
+
+    /// y_c = Â_cl x_l, the camera-point block of ĴᵀĴ (no damping): reads only `x`'s point
+    /// part and writes only `y`'s camera part.
+    mutating func applyCameraPointBlock(_ x: [Float], into y: inout [Float]) throws {
+        try applyCoupling(x, into: &y, toCameras: true)
+    }
+
+    /// y_l = Â_lc x_c, the point-camera block of ĴᵀĴ (no damping): reads only `x`'s camera
+    /// part and writes only `y`'s point part.
+    mutating func applyPointCameraBlock(_ x: [Float], into y: inout [Float]) throws {
+        try applyCoupling(x, into: &y, toCameras: false)
+    }
+
+    /// The panel layouts have kernels for the coupling blocks alone (half the work of the
+    /// full product); the others apply the full product to x with the other part zeroed.
+    private mutating func applyCoupling(_ x: [Float], into y: inout [Float], toCameras: Bool) throws {
+        var status: Int32 = 0
+        if usesPanels {
+            let panels = observationCount, cameras = poseCount - 1, landmarks = landmarkCount - 1
+            switch (precision == .fp16, toCameras) {
+            case (true, true):
+                status = ck_ba_panel_hcl_mv_f16(path, panels, cameras, landmarks, poseIndices, landmarkIndices, half, x, &y, &xl, &gp)
+            case (true, false):
+                status = ck_ba_panel_hlc_mv_f16(path, panels, cameras, landmarks, poseIndices, landmarkIndices, half, x, &y, &xp, &gl)
+            case (false, true):
+                status = ck_ba_panel_hcl_mv_f32(path, panels, cameras, landmarks, poseIndices, landmarkIndices, single, x, &y, &xl, &gp)
+            case (false, false):
+                status = ck_ba_panel_hlc_mv_f32(path, panels, cameras, landmarks, poseIndices, landmarkIndices, single, x, &y, &xp, &gl)
+            }
+            if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
+            return
+        }
+        var masked = x, full = [Float](repeating: 0, count: dimension)
+        for k in toCameras ? 0..<cameraColumns : cameraColumns..<dimension { masked[k] = 0 }
+        try apply(masked, into: &full)
+        for k in toCameras ? 0..<cameraColumns : cameraColumns..<dimension { y[k] = full[k] }
     }
 }
 

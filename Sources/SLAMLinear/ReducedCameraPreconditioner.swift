@@ -5,8 +5,8 @@ import CLapack
 ///
 ///     y_l = Â_ll⁻¹ r_l,   x_c = Ŝ⁻¹ (r_c − Â_cl y_l),   x_l = y_l − Â_ll⁻¹ Â_lc x_c,
 ///
-/// with the current point blocks (the block-Jacobi preconditioner's) and the current products
-/// Â_cl, Â_lc (CGNR's own operator on vectors with a zero camera or point part), and
+/// with the current point blocks (the block-Jacobi preconditioner's) and the current coupling
+/// products Â_cl, Â_lc (CGNR's own Ĵ, at its product precision), and
 /// Ŝ⁻¹ = C_c⁻¹ S⁻¹ C_c⁻¹ from a dense Cholesky factor of an earlier linearization's reduced camera
 /// system S. With the current S this is Â⁻¹ (CG converges in one iteration); a lagged S keeps
 /// it symmetric positive definite.
@@ -37,20 +37,18 @@ struct ReducedCameraPreconditioner: Preconditioner {
 
     mutating func apply(_ r: [Float], into z: inout [Float]) throws {
         let nc = cameraColumns
-        // y = [0; Â_ll⁻¹ r_l] (the camera blocks' output is discarded).
+        // y_l = Â_ll⁻¹ r_l (the camera blocks' output is not read).
         points.apply(r, into: &y)
-        for i in 0..<nc { y[i] = 0 }
-        try product.apply(y, into: &t)
+        try product.applyCameraPointBlock(y, into: &t)
         for i in 0..<nc { b[i] = (r[i] - t[i]) / cameraScale[i] }
         if nc > 0 {
             let order = Int32(nc)
             cblas_strsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, order, factor, order, &b, 1)
             cblas_strsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, order, factor, order, &b, 1)
         }
-        // v = [x_c; 0]: its point part is never written.
         for i in 0..<nc { v[i] = b[i] / cameraScale[i] }
-        try product.apply(v, into: &t)
-        for i in 0..<nc { t[i] = 0 }
+        // t_l = Â_lc x_c; t_c still holds Â_cl y_l, whose block-Jacobi image w_c is not read.
+        try product.applyPointCameraBlock(v, into: &t)
         points.apply(t, into: &w)
         y.withUnsafeBufferPointer { y in
             w.withUnsafeBufferPointer { w in

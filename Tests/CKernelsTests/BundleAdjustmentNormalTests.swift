@@ -144,6 +144,61 @@ import SLAMSparse
         }
     }
 
+    /// The coupling products are the damped product's off-diagonal blocks, bit for bit: Â_cl x_l
+    /// is the camera part of Ĵᵀ Ĵ [0; x_l], Â_lc x_c the point part of Ĵᵀ Ĵ [x_c; 0] (no
+    /// damping), and neither writes the other part of y. (The damped product is checked
+    /// against fp64 above.)
+    @Test(arguments: supportedPaths)
+    func couplingProductsAreTheOffDiagonalBlocks(path: KernelPath) throws {
+        let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 7)
+        let p = ck_path(rawValue: path.rawValue)
+        let layout = panels(j)
+        let single = try PrecisionConversion.convert(layout.blocks, to: Float.self).values
+        let half = try PrecisionConversion.convert(layout.blocks, to: Float16.self).values
+        let cameras = j.poseCount, points = j.landmarkCount, nc = 6 * cameras, n = j.columnCount
+        let panelCount = Int32(layout.poses.count)
+        let x = randomVector(n, as: Float.self, seed: 44)
+        let noDamping = [Float](repeating: 0, count: n)
+        for f16 in [false, true] {
+            func full(_ input: [Float]) -> [Float] {
+                var y = [Float](repeating: .nan, count: n)
+                var xp = [Float](repeating: 0, count: 6 * (cameras + 1)), xl = [Float](repeating: 0, count: 4 * (points + 1))
+                var gp = xp, gl = xl
+                let status = f16
+                    ? ck_ba_panel_normal_mv_f16(
+                        p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, half, noDamping,
+                        input, &y, &xp, &xl, &gp, &gl)
+                    : ck_ba_panel_normal_mv_f32(
+                        p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, single, noDamping,
+                        input, &y, &xp, &xl, &gp, &gl)
+                #expect(status == 0)
+                return y
+            }
+            let pointsOnly = [Float](repeating: 0, count: nc) + x[nc...]
+            let camerasOnly = Array(x[0..<nc]) + [Float](repeating: 0, count: n - nc)
+            var xl = [Float](repeating: 0, count: 4 * (points + 1)), gp = [Float](repeating: .nan, count: 6 * (cameras + 1))
+            var xp = [Float](repeating: 0, count: 6 * (cameras + 1)), gl = [Float](repeating: .nan, count: 4 * (points + 1))
+            var toCameras = [Float](repeating: .nan, count: n), toPoints = toCameras
+            let hcl = f16
+                ? ck_ba_panel_hcl_mv_f16(
+                    p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, half, x, &toCameras, &xl, &gp)
+                : ck_ba_panel_hcl_mv_f32(
+                    p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, single, x, &toCameras, &xl, &gp)
+            let hlc = f16
+                ? ck_ba_panel_hlc_mv_f16(
+                    p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, half, x, &toPoints, &xp, &gl)
+                : ck_ba_panel_hlc_mv_f32(
+                    p, panelCount, Int32(cameras), Int32(points), layout.poses, layout.landmarks, single, x, &toPoints, &xp, &gl)
+            #expect(hcl == 0 && hlc == 0)
+            let fromPoints = full(pointsOnly), fromCameras = full(camerasOnly)
+            #expect(Array(toCameras[0..<nc]) == Array(fromPoints[0..<nc]), "fp16 storage: \(f16), path \(path)")
+            #expect(toCameras[nc...].allSatisfy { $0.isNaN })
+            #expect(Array(toPoints[nc...]) == Array(fromCameras[nc...]), "fp16 storage: \(f16), path \(path)")
+            #expect(toPoints[0..<nc].allSatisfy { $0.isNaN })
+            #expect(toCameras[0..<nc].contains { $0 != 0 } && toPoints[nc...].contains { $0 != 0 })
+        }
+    }
+
     /// The panel packing writes fl(J C) once per value (fp64 → fp32, then fp32 → fp16) at its
     /// lane position, zeros for unused lanes and fixed cameras / points, and counts the values
     /// that overflow or flush in either narrowing.
