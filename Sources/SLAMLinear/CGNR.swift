@@ -243,6 +243,8 @@ struct BAKernelOperator: LinearOperator, Sendable {
     private var double: [Double] = []
     private var xp: [Float] = [], xl: [Float] = [], r: [Float] = [], gp: [Float] = [], gl: [Float] = []
     private var xp64: [Double] = [], xl64: [Double] = [], r64: [Double] = [], gp64: [Double] = [], gl64: [Double] = []
+    /// The coupling products' masked input and full output outside the panel layouts.
+    private var maskedInput: [Float] = [], fullOutput: [Float] = []
 
     /// Ĵ = J C laid out for the kernels and cast to `precision`; the conversion report counts
     /// values that overflowed or flushed. fp16 is rounded through fp32 (F16C); the double
@@ -482,10 +484,23 @@ struct BAKernelOperator: LinearOperator, Sendable {
             if status != 0 { throw LinearSolverError.library(name: "CKernels bundle-adjustment product", status: Int(status)) }
             return
         }
-        var masked = x, full = [Float](repeating: 0, count: dimension)
-        for k in toCameras ? 0..<cameraColumns : cameraColumns..<dimension { masked[k] = 0 }
+        // The buffers are moved out while `apply` (mutating) runs.
+        var masked = maskedInput, full = fullOutput
+        maskedInput = []
+        fullOutput = []
+        defer {
+            maskedInput = masked
+            fullOutput = full
+        }
+        if masked.count != dimension {
+            masked = [Float](repeating: 0, count: dimension)
+            full = masked
+        }
+        // The block's rows: the part of x that is zeroed is the part of y that is written.
+        let rows = toCameras ? 0..<cameraColumns : cameraColumns..<dimension
+        for k in 0..<dimension { masked[k] = rows.contains(k) ? 0 : x[k] }
         try apply(masked, into: &full)
-        for k in toCameras ? 0..<cameraColumns : cameraColumns..<dimension { y[k] = full[k] }
+        for k in rows { y[k] = full[k] }
     }
 }
 
