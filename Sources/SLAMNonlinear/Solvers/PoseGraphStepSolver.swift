@@ -570,12 +570,14 @@ public struct PoseGraphStepSolver: StepSolver {
         jacobianSource = []
         if (0..<structure.factorCount).allSatisfy({ structure.residualDimension(ofFactor: $0) == b }) {
             var rowPointers: [Int32] = [0], blockColumns: [Int32] = []
+            // The arrays, not the structure, in the comparator: a closure over `structure`
+            // copied all of its arrays for every factor's sort.
+            let blockOffsets = structure.factorBlockOffsets, blockVariables = structure.blockVariables
             for f in 0..<structure.factorCount {
-                let blocks = (structure.factorBlockOffsets[f]..<structure.factorBlockOffsets[f + 1])
-                    .sorted { structure.blockVariables[$0] < structure.blockVariables[$1] }
+                let blocks = (blockOffsets[f]..<blockOffsets[f + 1]).sorted { blockVariables[$0] < blockVariables[$1] }
                 for block in blocks {
                     jacobianSource.append(block)
-                    blockColumns.append(Int32(structure.blockVariables[block]))
+                    blockColumns.append(Int32(blockVariables[block]))
                 }
                 rowPointers.append(Int32(blockColumns.count))
             }
