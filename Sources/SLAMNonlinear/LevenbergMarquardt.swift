@@ -147,6 +147,18 @@ public struct LevenbergMarquardt: Sendable {
         let extensionsBefore = stepSolver.extendedAnalyses
         let analysisSecondsBefore = stepSolver.analysisSeconds
         summary.linearSolver = stepSolver.linearSolverName(for: plan)
+        // Residual-only evaluations, timed as their own phase.
+        func evaluateCost(_ precision: Precision) -> Double {
+            let t = ContinuousClock.now
+            defer { summary.residualSeconds += (ContinuousClock.now - t).seconds }
+            return problem.cost(precision: precision)
+        }
+        // The step solver's analysis and assembly seconds since `mark`: taken out of the phase
+        // (linearize, linear solve) that ran them, so the phases do not overlap.
+        func nested(since mark: (analysis: Double, assembly: Double)) -> (analysis: Double, assembly: Double) {
+            (stepSolver.analysisSeconds - mark.analysis, stepSolver.assemblySeconds - mark.assembly)
+        }
+        func mark() -> (analysis: Double, assembly: Double) { (stepSolver.analysisSeconds, stepSolver.assemblySeconds) }
 
         // Steps are judged by the fp64 cost, so a step computed from a low-precision
         // linearization is accepted only if it truly decreases the cost. The naive fp16 plan
@@ -154,8 +166,8 @@ public struct LevenbergMarquardt: Sendable {
         func judgingPrecision(_ plan: PrecisionPlan) -> Precision {
             plan.scalesBeforeHalfCast ? .fp64 : plan.residual
         }
-        var cost = problem.cost(precision: judgingPrecision(plan))
-        summary.initialCost = judgingPrecision(plan) == .fp64 ? cost : problem.cost(precision: .fp64)
+        var cost = evaluateCost(judgingPrecision(plan))
+        summary.initialCost = judgingPrecision(plan) == .fp64 ? cost : evaluateCost(.fp64)
         guard summary.initialCost.isFinite else { throw OptimizerError.nonFiniteCost }
         var lambda = options.gaussNewton ? 0 : options.initialLambda
         var nu = 2.0
@@ -177,7 +189,7 @@ public struct LevenbergMarquardt: Sendable {
             summary.switches.append(PrecisionSwitch(
                 iteration: 1, component: change.component, from: change.from, to: change.to, reason: "overflow"))
             plan = next
-            cost = problem.cost(precision: judgingPrecision(plan))
+            cost = evaluateCost(judgingPrecision(plan))
         }
 
         func elapsed() -> Double { (ContinuousClock.now - start).seconds }
@@ -192,7 +204,7 @@ public struct LevenbergMarquardt: Sendable {
             let residualChanged = next.residual != plan.residual
             plan = next
             if residualChanged {
-                cost = problem.cost(precision: judgingPrecision(plan))
+                cost = evaluateCost(judgingPrecision(plan))
                 needsLinearization = true
             }
             return true
@@ -243,10 +255,13 @@ public struct LevenbergMarquardt: Sendable {
             }
             var detail = IterationSummary()
             if needsLinearization {
-                let t0 = ContinuousClock.now
+                let t0 = ContinuousClock.now, before = mark()
                 let linearization = try stepSolver.linearize(&problem, plan: plan)
-                detail.linearizeSeconds = (ContinuousClock.now - t0).seconds
+                let inner = nested(since: before)
+                detail.linearizeSeconds = max(0, (ContinuousClock.now - t0).seconds - inner.analysis - inner.assembly)
+                detail.assemblySeconds = inner.assembly
                 summary.linearizeSeconds += detail.linearizeSeconds
+                summary.assemblySeconds += detail.assemblySeconds
                 summary.halfOverflowCount += linearization.halfOverflows
                 summary.halfUnderflowCount += linearization.halfUnderflows
                 gradientMaxNorm = linearization.gradientMaxNorm
@@ -266,7 +281,14 @@ public struct LevenbergMarquardt: Sendable {
             detail.gradientMaxNorm = gradientMaxNorm
             detail.plan = plan.description
 
-            let t1 = ContinuousClock.now
+            let t1 = ContinuousClock.now, beforeSolve = mark()
+            func recordSolveSeconds() {
+                let inner = nested(since: beforeSolve)
+                detail.linearSolveSeconds = max(0, (ContinuousClock.now - t1).seconds - inner.analysis - inner.assembly)
+                detail.assemblySeconds += inner.assembly
+                summary.linearSolveSeconds += detail.linearSolveSeconds
+                summary.assemblySeconds += inner.assembly
+            }
             let damping = Damping(
                 lambda: lambda, kind: options.damping, minDiagonal: options.minDiagonal,
                 maxDiagonal: options.maxDiagonal)
@@ -279,8 +301,7 @@ public struct LevenbergMarquardt: Sendable {
                     summary.directFallbacks += 1
                 }
             } catch {
-                detail.linearSolveSeconds = (ContinuousClock.now - t1).seconds
-                summary.linearSolveSeconds += detail.linearSolveSeconds
+                recordSolveSeconds()
                 detail.linearTermination = "failed"
                 summary.iterationDetails.append(detail)
                 if escalate("linearSolverFailure") { continue }
@@ -292,8 +313,7 @@ public struct LevenbergMarquardt: Sendable {
                 nu *= 2
                 continue
             }
-            detail.linearSolveSeconds = (ContinuousClock.now - t1).seconds
-            summary.linearSolveSeconds += detail.linearSolveSeconds
+            recordSolveSeconds()
             detail.linearIterations = step.iterations
             detail.linearTermination = step.termination
             summary.linearIterations += step.iterations
@@ -348,9 +368,11 @@ public struct LevenbergMarquardt: Sendable {
             let t2 = ContinuousClock.now
             let saved = problem.snapshot
             problem.retract(by: step.delta)
-            let newCost = problem.cost(precision: judgingPrecision(plan))
             detail.updateSeconds = (ContinuousClock.now - t2).seconds
             summary.updateSeconds += detail.updateSeconds
+            let residualBefore = summary.residualSeconds
+            let newCost = evaluateCost(judgingPrecision(plan))
+            detail.residualSeconds = summary.residualSeconds - residualBefore
             detail.newCost = newCost
             let actual = cost - newCost
             let gain = step.predictedDecrease > 0 ? actual / step.predictedDecrease : (actual > 0 ? 1 : -1)
@@ -408,7 +430,7 @@ public struct LevenbergMarquardt: Sendable {
         summary.reusedSymbolicAnalysis = analysesBefore + extensionsBefore > 0 && summary.symbolicAnalyses == 0
         summary.analysisSeconds = stepSolver.analysisSeconds - analysisSecondsBefore
         summary.linearSolver = stepSolver.linearSolverName(for: plan)
-        summary.finalCost = problem.cost(precision: .fp64)
+        summary.finalCost = evaluateCost(.fp64)
         summary.totalSeconds = elapsed()
         return summary
     }

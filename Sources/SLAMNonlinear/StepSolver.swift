@@ -92,6 +92,9 @@ public protocol StepSolver {
     var extendedAnalyses: Int { get }
     /// Seconds spent in symbolic analysis since creation.
     var analysisSeconds: Double { get }
+    /// Seconds spent building linear systems from linearizations since creation (normal
+    /// equations, layouts, casts), inside ``linearize(_:plan:)`` or ``solve(damping:plan:)``.
+    var assemblySeconds: Double { get }
     /// Linearizes at the problem's current state with residuals in `plan.residual`.
     mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult
     /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D as `damping` says.
@@ -103,6 +106,8 @@ extension StepSolver {
     public var extendedAnalyses: Int { 0 }
     /// Solvers that do not time their analysis report none.
     public var analysisSeconds: Double { 0 }
+    /// Solvers that do not time their assembly report none.
+    public var assemblySeconds: Double { 0 }
 }
 
 /// The damping term λ D of one Levenberg-Marquardt step.

@@ -77,8 +77,10 @@ public struct IterationSummary: Sendable, Codable, Equatable {
     /// instead (``LevenbergMarquardt/Options/directFallback``): `stagnated`, `maxIterations`,
     /// `nonFiniteStep` or `linearSolverFailure`; empty otherwise.
     public var directFallbackReason = ""
-    /// Seconds in residual/Jacobian evaluation, assembly, linear solve, update.
-    public var linearizeSeconds = 0.0, assemblySeconds = 0.0, linearSolveSeconds = 0.0, updateSeconds = 0.0
+    /// Seconds in residual/Jacobian evaluation, assembly, linear solve, update (retraction)
+    /// and the trial step's residual-only evaluation, as in ``Summary``.
+    public var linearizeSeconds = 0.0, assemblySeconds = 0.0, linearSolveSeconds = 0.0, updateSeconds = 0.0,
+        residualSeconds = 0.0
 
     /// Creates an empty record.
     public init() {}
@@ -129,17 +131,23 @@ public struct Summary: Sendable, Codable, Equatable {
     /// Whether the solve reused an earlier solve's symbolic analysis, as it was (the problem
     /// only changed values) or extended (the problem grew): no analysis from scratch.
     public var reusedSymbolicAnalysis = false
-    /// Seconds spent in each phase.
+    /// Seconds spent in each phase. The phases do not overlap: together with the
+    /// optimizer's bookkeeping they make up ``totalSeconds``.
+    ///
+    /// Residual-only evaluations: the initial and final cost and each trial step's.
     public var residualSeconds = 0.0
-    /// Seconds evaluating Jacobians (with residuals).
+    /// Residual and Jacobian evaluations.
     public var linearizeSeconds = 0.0
-    /// Seconds assembling the normal equations or casting.
+    /// Building the linear system from a linearization: the normal equations (pose graphs),
+    /// the bundle-adjustment layout with its gradient and diagonal, and CGNR's
+    /// damping-independent preparation (equilibration, the cast of Ĵ).
     public var assemblySeconds = 0.0
-    /// Seconds in symbolic analysis.
+    /// Symbolic analysis: patterns, orderings, CHOLMOD's analysis (see ``symbolicAnalyses``).
     public var analysisSeconds = 0.0
-    /// Seconds in linear solves (factorization + solve, or Krylov iterations).
+    /// Linear solves: numeric factorizations and solves, preconditioner setup and Krylov
+    /// iterations, without the analysis and assembly they trigger.
     public var linearSolveSeconds = 0.0
-    /// Seconds in state updates (fp64 retraction).
+    /// State updates (the fp64 retraction).
     public var updateSeconds = 0.0
     /// Wall-clock seconds of the whole solve.
     public var totalSeconds = 0.0

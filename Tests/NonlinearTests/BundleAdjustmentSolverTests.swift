@@ -159,6 +159,21 @@ enum BundleAdjustmentFixture {
 
     /// One damped step of a real window: dense Schur and CHOLMOD on the full normal equations
     /// against a dense fp64 Cholesky of JᵀJ + λD built from the Jacobian blocks.
+    /// The BA solvers time every phase (the layout's analysis, its filling and CGNR's
+    /// preparation as assembly), and the phases do not overlap.
+    @Test(arguments: [(PrecisionPlan.Preset.fp64, BundleAdjustmentStepSolver.Method.denseSchur), (.fp64, .cholmod), (.mixed, .cgnr)])
+    func phaseTimesAreDisjoint(preset: PrecisionPlan.Preset, method: BundleAdjustmentStepSolver.Method) throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
+        var options = BundleAdjustmentStepSolver.Options()
+        options.directMethod = method == .cgnr ? .denseSchur : method
+        var solver = BundleAdjustmentStepSolver(options: options)
+        let summary = try LevenbergMarquardt().minimize(
+            &problem, plan: .preset(preset, for: .bundleAdjustment), stepSolver: &solver)
+        #expect(summary.linearSolver == method.rawValue)
+        expectDisjointPhases(summary)
+    }
+
     @Test(arguments: [BundleAdjustmentStepSolver.Method.denseSchur, .cholmod])
     func directStepEqualsDenseReference(method: BundleAdjustmentStepSolver.Method) throws {
         let scenario = try BundleAdjustmentFixture.scenario()

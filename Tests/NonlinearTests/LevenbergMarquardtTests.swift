@@ -281,6 +281,17 @@ enum PoseGraphFixture {
         #expect(abs(summary.finalCost - reference.finalCost) <= 1e-9 * reference.finalCost)
     }
 
+    /// Every phase of a solve is timed, and the phases do not overlap: the analysis and
+    /// assembly that run inside linearize and the linear solve are not counted there again, so
+    /// the phases add up to at most the total, and the per-iteration records add up to the
+    /// summary's phases.
+    @Test(arguments: [PrecisionPlan.Preset.fp64, .mixed])
+    func phaseTimesAreDisjoint(preset: PrecisionPlan.Preset) throws {
+        let problem = try PoseGraphFixture.se3(poses: 60, noise: 0.01, drift: 0.05, seed: 7)
+        let (_, summary) = try solve(problem, preset)
+        expectDisjointPhases(summary)
+    }
+
     @Test func reSolveReusesTheSymbolicAnalysis() throws {
         var problem = try PoseGraphFixture.se3(poses: 30, noise: 0.01, drift: 0.05, seed: 5)
         var solver = PoseGraphStepSolver()

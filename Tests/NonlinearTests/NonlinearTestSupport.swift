@@ -1,3 +1,4 @@
+import Testing
 import MixedSLAM
 
 /// SplitMix64, so random test points are reproducible.
@@ -104,4 +105,31 @@ func finiteDifferenceTolerance(scale: Double, step h: Double = 1e-6) -> Double {
 
 func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
     zip(a, b).reduce(0) { worst, rows in zip(rows.0, rows.1).reduce(worst) { max($0, abs($1.0 - $1.1)) } }
+}
+
+/// Checks that each phase of `summary` took time, that the phases add up to at most the total
+/// (they are disjoint intervals inside it), and that the iterations' records add up to the
+/// summary's linear-solve and update times and to at most its other phases (a linearization
+/// that ends the solve has no record; the residual time also holds the initial and final
+/// cost).
+func expectDisjointPhases(_ summary: Summary, sourceLocation: SourceLocation = #_sourceLocation) {
+    let phases = [
+        ("residual", summary.residualSeconds), ("linearize", summary.linearizeSeconds),
+        ("assembly", summary.assemblySeconds), ("analysis", summary.analysisSeconds),
+        ("linear solve", summary.linearSolveSeconds), ("update", summary.updateSeconds),
+    ]
+    for (name, seconds) in phases { #expect(seconds > 0, "\(name)", sourceLocation: sourceLocation) }
+    let sum = phases.reduce(0) { $0 + $1.1 }
+    #expect(sum <= summary.totalSeconds, "phases \(sum) s, total \(summary.totalSeconds) s", sourceLocation: sourceLocation)
+    let details = summary.iterationDetails
+    func total(_ phase: KeyPath<IterationSummary, Double>) -> Double { details.reduce(0) { $0 + $1[keyPath: phase] } }
+    for (phase, expected) in [(\IterationSummary.linearSolveSeconds, summary.linearSolveSeconds), (\.updateSeconds, summary.updateSeconds)] {
+        #expect(abs(total(phase) - expected) <= 1e-9 * max(1, expected), sourceLocation: sourceLocation)
+    }
+    for (phase, bound) in [
+        (\IterationSummary.linearizeSeconds, summary.linearizeSeconds), (\.assemblySeconds, summary.assemblySeconds),
+        (\.residualSeconds, summary.residualSeconds),
+    ] {
+        #expect(total(phase) > 0 && total(phase) <= bound * (1 + 1e-9), sourceLocation: sourceLocation)
+    }
 }

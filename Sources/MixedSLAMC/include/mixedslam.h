@@ -123,7 +123,8 @@ typedef struct msl_summary {
     int32_t accepted_steps;       /**< accepted steps */
     int32_t linear_iterations;    /**< CG iterations summed (1 per direct solve) */
     int32_t precision_switches;   /**< escalations made by the adaptive plan */
-    /* Seconds per phase, and in total. */
+    /* Seconds per phase (disjoint: residual-only evaluations, residual and Jacobian
+     * evaluations, assembly, symbolic analysis, linear solves, retractions), and in total. */
     double residual_seconds, linearize_seconds, assembly_seconds, analysis_seconds;
     double linear_solve_seconds, update_seconds, total_seconds;
     char plan[16];                /**< plan requested: "fp64", "fp32", "fp16", "mixed", "adaptive" */

@@ -39,6 +39,11 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     public var options: Options
     /// Symbolic analyses done (layouts built, CHOLMOD analyses).
     public private(set) var symbolicAnalyses = 0
+    /// Seconds spent in symbolic analysis (layouts, CHOLMOD analyses) since creation.
+    public private(set) var analysisSeconds = 0.0
+    /// Seconds spent filling the layout from linearizations (with the gradient and the
+    /// Hessian diagonal), preparing CGNR and forming CHOLMOD's normal matrix since creation.
+    public private(set) var assemblySeconds = 0.0
 
     private var buildID: UInt64 = 0
     private var linearization: Linearization?
@@ -75,11 +80,17 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     /// Evaluates residuals and Jacobians at `plan.residual` into the BA layout.
     public mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult {
         let structure = problem.structure
-        if structure.buildID != buildID { try analyze(structure) }
+        if structure.buildID != buildID {
+            let t0 = ContinuousClock.now
+            try analyze(structure)
+            analysisSeconds += (ContinuousClock.now - t0).seconds
+        }
         var lin = linearization ?? Linearization(structure: structure)
         linearization = nil
         problem.linearize(precision: plan.residual, into: &lin)
         defer { linearization = lin }
+        let assemblyStart = ContinuousClock.now
+        defer { assemblySeconds += (ContinuousClock.now - assemblyStart).seconds }
         guard var s = system else { throw LinearSolverError.patternChanged }
         system = nil
         defer { system = s }
@@ -151,18 +162,27 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             delta = try schur.solve(s, gradient: gradient, damping: damping)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cholmod:
+            let t0 = ContinuousClock.now
             let normal = try s.normalMatrix()
+            assemblySeconds += (ContinuousClock.now - t0).seconds
             if cholmod == nil { cholmod = Cholmod() }
-            if !cholmod!.isAnalyzed(for: normal) { symbolicAnalyses += 1 }
+            if !cholmod!.isAnalyzed(for: normal) {
+                let t1 = ContinuousClock.now
+                try cholmod!.analyze(normal)
+                analysisSeconds += (ContinuousClock.now - t1).seconds
+                symbolicAnalyses += 1
+            }
             try cholmod!.factorize(normal, diagonalShift: damping)
             delta = []
             try cholmod!.solve(gradient.map { -$0 }, into: &delta)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cgnr:
             if !cgnr.isPrepared(for: plan.matrixVector) {
+                let t0 = ContinuousClock.now
                 cgnr.options = options.cgnr
                 cgnr.options.equilibrateColumns = plan.scalesBeforeHalfCast
                 _ = try cgnr.prepare(s, productPrecision: plan.matrixVector, gradient: gradient, diagonal: diagonal)
+                assemblySeconds += (ContinuousClock.now - t0).seconds
             }
             let (d, report) = try cgnr.solvePrepared(damping: damping)
             delta = d

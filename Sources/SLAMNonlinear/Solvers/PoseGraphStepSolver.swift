@@ -145,6 +145,8 @@ public struct PoseGraphStepSolver: StepSolver {
     public private(set) var extendedAnalyses = 0
     /// Seconds spent in symbolic analysis, fresh or extended.
     public private(set) var analysisSeconds = 0.0
+    /// Seconds spent assembling the normal equations (and the coarse basis) since creation.
+    public private(set) var assemblySeconds = 0.0
 
     private var linearization: Linearization?
     private var blockSize = 0
@@ -203,6 +205,8 @@ public struct PoseGraphStepSolver: StepSolver {
         linearization = nil
         problem.linearize(precision: plan.residual, into: &lin)
         defer { linearization = lin }
+        let assemblyStart = ContinuousClock.now
+        defer { assemblySeconds += (ContinuousClock.now - assemblyStart).seconds }
         if options.coarseAggregates > 0 && !usesDirectSolver(plan) { computeCoarseBasis(problem, structure) }
         guard var h = hessian else { throw LinearSolverError.patternChanged }
         hessian = nil
