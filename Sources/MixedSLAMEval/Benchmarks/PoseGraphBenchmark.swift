@@ -21,6 +21,8 @@ public enum PoseGraphBenchmark {
         public var linearIterations: Int
         /// Median linear-solve seconds over the repeats.
         public var linearSolveSeconds: Double
+        /// Median symbolic-analysis seconds over the repeats (not part of the linear solve's).
+        public var analysisSeconds: Double
         /// Median total seconds over the repeats.
         public var totalSeconds: Double
         /// RMSE of positions against the fp64 solution, metres.
@@ -85,6 +87,7 @@ public enum PoseGraphBenchmark {
                 plan: preset.rawValue, linearSolver: summary.linearSolver, initialCost: summary.initialCost,
                 finalCost: summary.finalCost, iterations: summary.iterations, linearIterations: summary.linearIterations,
                 linearSolveSeconds: median(summaries.map(\.linearSolveSeconds)),
+                analysisSeconds: median(summaries.map(\.analysisSeconds)),
                 totalSeconds: median(summaries.map(\.totalSeconds)), ateRMSE: ate.statistics.rmse,
                 ateMax: ate.statistics.maximum, termination: summary.termination.rawValue,
                 switches: summary.switches.map { "\($0.iteration):\($0.component):\($0.from)->\($0.to):\($0.reason)" },
