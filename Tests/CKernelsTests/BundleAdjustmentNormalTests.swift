@@ -11,6 +11,12 @@ import SLAMSparse
         var poses: [Int32] = []
         var landmarks: [Int32] = []
         var blocks: [Double] = []
+
+        /// The blocks rounded to fp32 and to fp16, as the kernels store them.
+        func rounded() throws -> (single: [Float], half: [Float16]) {
+            (try PrecisionConversion.convert(blocks, to: Float.self).values,
+             try PrecisionConversion.convert(blocks, to: Float16.self).values)
+        }
     }
 
     private func panels(_ j: BAJacobian<Double>) -> Panels {
@@ -102,8 +108,7 @@ import SLAMSparse
         let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 6)
         let p = ck_path(rawValue: path.rawValue)
         let layout = panels(j)
-        let single = try PrecisionConversion.convert(layout.blocks, to: Float.self).values
-        let half = try PrecisionConversion.convert(layout.blocks, to: Float16.self).values
+        let (single, half) = try layout.rounded()
         let cameras = j.poseCount, points = j.landmarkCount, nc = 6 * cameras
         let x = randomVector(j.columnCount, as: Float.self, seed: 42)
         let d = randomVector(j.columnCount, as: Float.self, seed: 43).map { abs($0) }
@@ -153,8 +158,7 @@ import SLAMSparse
         let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 7)
         let p = ck_path(rawValue: path.rawValue)
         let layout = panels(j)
-        let single = try PrecisionConversion.convert(layout.blocks, to: Float.self).values
-        let half = try PrecisionConversion.convert(layout.blocks, to: Float16.self).values
+        let (single, half) = try layout.rounded()
         let cameras = j.poseCount, points = j.landmarkCount, nc = 6 * cameras, n = j.columnCount
         let panelCount = Int32(layout.poses.count)
         let x = randomVector(n, as: Float.self, seed: 44)

@@ -11,6 +11,17 @@ import SLAMSparse
         return 16 * Double(n) * Precision.fp64.unitRoundoff * normA * normX
     }
 
+    /// LAPACK's solution of (h + diag(shift)) y = b, with the bound CHOLMOD's must meet.
+    private func lapackSolution(_ h: BlockCSRMatrix<Double>, shift: [Double], _ b: [Double]) throws -> (y: [Double], bound: Double) {
+        let n = h.rowCount
+        var dense = denseColumnMajor(h)
+        for j in 0..<n { dense[j * n + j] += shift[j] }
+        let lapack = try DenseCholesky(columnMajor: dense, dimension: n)
+        var y = b
+        try lapack.solve(&y)
+        return (y, residualBound(dense, y, n))
+    }
+
     @Test(arguments: [(3, 30, 10), (6, 20, 8), (6, 1, 0)])
     func matchesDenseLapackSolve(blockSize: Int, poses: Int, loops: Int) throws {
         let h = try poseGraphHessian(poses: poses, blockSize: blockSize, loops: loops, seed: 7)
@@ -24,13 +35,7 @@ import SLAMSparse
         var x: [Double] = []
         try cholmod.solve(b, into: &x)
 
-        var dense = denseColumnMajor(h)
-        for j in 0..<n { dense[j * n + j] += shift[j] }
-        let lapack = try DenseCholesky(columnMajor: dense, dimension: n)
-        var y = b
-        try lapack.solve(&y)
-
-        let bound = residualBound(dense, y, n)
+        let (y, bound) = try lapackSolution(h, shift: shift, b)
         for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
     }
 
@@ -57,12 +62,7 @@ import SLAMSparse
         let own = try solve(.cholmod), slam = try solve(.slam)
         #expect(Cholmod.Options().amalgamation == .slam)
         #expect(slam.nonzeros > own.nonzeros, "\(slam.nonzeros) vs \(own.nonzeros)")
-        var dense = denseColumnMajor(h)
-        for j in 0..<n { dense[j * n + j] += shift[j] }
-        let lapack = try DenseCholesky(columnMajor: dense, dimension: n)
-        var y = b
-        try lapack.solve(&y)
-        let bound = residualBound(dense, y, n)
+        let (y, bound) = try lapackSolution(h, shift: shift, b)
         for k in 0..<n {
             #expect(abs(own.x[k] - y[k]) <= bound && abs(slam.x[k] - y[k]) <= bound, "entry \(k)")
         }
