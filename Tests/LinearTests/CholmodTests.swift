@@ -68,6 +68,35 @@ import SLAMSparse
         }
     }
 
+    /// A supernodal factor is computed from the permuted lower triangle built at analysis, so
+    /// the values gathered into it must follow the pattern through every later factorization:
+    /// new values, a new shift, CHOLMOD's own ordering or a given one, all match LAPACK.
+    @Test(arguments: [false, true])
+    func supernodalRefactorizationMatchesLapack(givenOrdering: Bool) throws {
+        var h = try poseGraphHessian(poses: 120, blockSize: 6, loops: 30, seed: 23)
+        let n = h.rowCount
+        var random = TestRandom(seed: 29)
+        let b = (0..<n).map { _ in random.uniform() }
+        var options = Cholmod.Options()
+        options.automaticFactorKind = false
+        let cholmod = Cholmod(options: options)
+        if givenOrdering { try cholmod.analyze(h, permutation: (0..<Int32(n)).reversed()) }
+        try cholmod.factorize(h, diagonalShift: [Double](repeating: 0.25, count: n))
+        #expect(cholmod.statistics.isSupernodal)
+        // D H D with a random diagonal D gives every entry its own new value, symmetric and SPD.
+        let d = (0..<n).map { _ in 1.0 + 0.5 * random.uniform() }
+        var scaled = h.values
+        h.forEachEntry { row, column, k in scaled[k] *= d[row] * d[column] }
+        h.values = scaled
+        let shift = (0..<n).map { _ in 0.5 + random.uniform() }
+        try cholmod.factorize(h, diagonalShift: shift)
+        #expect(cholmod.statistics.analysisCount == 1)
+        var x: [Double] = []
+        try cholmod.solve(b, into: &x)
+        let (y, bound) = try lapackSolution(h, shift: shift, b)
+        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+    }
+
     @Test func reusesSymbolicAnalysisAcrossValueChanges() throws {
         var h = try poseGraphHessian(poses: 40, blockSize: 6, loops: 12, seed: 3)
         let cholmod = Cholmod()
@@ -79,10 +108,13 @@ import SLAMSparse
         #expect(cholmod.statistics.factorNonzeros >= h.rowCount)
     }
 
-    @Test func reportsIndefiniteMatrix() throws {
-        var h = try poseGraphHessian(poses: 5, blockSize: 3, loops: 0, seed: 5)
+    @Test(arguments: [(5, true), (60, false)])
+    func reportsIndefiniteMatrix(poses: Int, automaticFactorKind: Bool) throws {
+        var h = try poseGraphHessian(poses: poses, blockSize: 3, loops: 0, seed: 5)
         h.values[0] = -100
-        let cholmod = Cholmod()
+        var options = Cholmod.Options()
+        options.automaticFactorKind = automaticFactorKind
+        let cholmod = Cholmod(options: options)
         #expect(throws: LinearSolverError.self) { try cholmod.factorize(h) }
         do {
             try cholmod.factorize(h)
