@@ -89,47 +89,12 @@ public struct BundleAdjustmentSystem: Sendable {
 
 extension BundleAdjustmentSystem {
     /// JᵀJ as a symmetric CSR matrix with both triangles and every diagonal entry stored:
-    /// the input of the fp64 reference solve by ``Cholmod``.
+    /// the input of the fp64 reference solve by ``Cholmod``. Keep a
+    /// ``BundleAdjustmentNormalMatrix`` instead to refill the same pattern after each
+    /// linearization.
     public func normalMatrix() throws(LinearSolverError) -> CSRMatrix<Double> {
-        let m = residualSize, c = cameraSize, p = Self.pointSize
-        let pointOffset = cameraCount * c
-        let width = c + p
-        var triplets: [(row: Int, column: Int, value: Double)] = []
-        triplets.reserveCapacity(columnCount + observationCount * width * width)
-        for column in 0..<columnCount { triplets.append((column, column, 0.0)) }
-        // One observation's (m × width) block [C | P] and its columns, reused.
-        var columns = [Int](repeating: 0, count: width)
-        var block = [Double](repeating: 0, count: m * width)
-        for k in 0..<observationCount {
-            var used = 0
-            if cameraIndex[k] >= 0 {
-                let base = Int(cameraIndex[k]) * c
-                for j in 0..<c {
-                    columns[used] = base + j
-                    for row in 0..<m { block[row * width + used] = cameraBlocks[(k * m + row) * c + j] }
-                    used += 1
-                }
-            }
-            if pointIndex[k] >= 0 {
-                let base = pointOffset + Int(pointIndex[k]) * p
-                for j in 0..<p {
-                    columns[used] = base + j
-                    for row in 0..<m { block[row * width + used] = pointBlocks[(k * m + row) * p + j] }
-                    used += 1
-                }
-            }
-            for i in 0..<used {
-                for j in 0..<used {
-                    var value = 0.0
-                    for row in 0..<m { value += block[row * width + i] * block[row * width + j] }
-                    triplets.append((columns[i], columns[j], value))
-                }
-            }
-        }
-        do {
-            return try CSRMatrix(rowCount: columnCount, columnCount: columnCount, triplets: triplets)
-        } catch {
-            throw .nonFinite("bundle-adjustment Jacobian")
-        }
+        var normal = try BundleAdjustmentNormalMatrix(pattern: self)
+        try normal.update(self)
+        return normal.matrix
     }
 }

@@ -66,6 +66,9 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     private var schur = DenseSchur()
     private var cgnr = CGNR()
     private var cholmod: Cholmod?
+    /// CHOLMOD's input JᵀJ: pattern built once per structure, values once per linearization.
+    private var normalMatrix: BundleAdjustmentNormalMatrix?
+    private var normalMatrixIsCurrent = false
 
     /// Creates a solver; the layout is built on the first linearization.
     public init(options: Options = Options()) { self.options = options }
@@ -97,6 +100,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         // CGNR still holds the previous linearization's arrays: release them so the copy
         // below writes in place.
         cgnr.discardPrepared()
+        normalMatrixIsCurrent = false
         let c = s.cameraSize
         // Padding rows (odd row counts) stay zero from the layout.
         Self.gather(lin.residuals, at: residualRowOfObservation, rows: rowsOfObservation, width: 1, into: &s.residuals)
@@ -162,9 +166,18 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             delta = try schur.solve(s, gradient: gradient, damping: damping)
             result = StepResult(delta: [], predictedDecrease: 0, iterations: 1, termination: "direct")
         case .cholmod:
-            let t0 = ContinuousClock.now
-            let normal = try s.normalMatrix()
-            assemblySeconds += (ContinuousClock.now - t0).seconds
+            if normalMatrix == nil {
+                let t0 = ContinuousClock.now
+                normalMatrix = try BundleAdjustmentNormalMatrix(pattern: s)
+                analysisSeconds += (ContinuousClock.now - t0).seconds
+            }
+            if !normalMatrixIsCurrent {
+                let t0 = ContinuousClock.now
+                try normalMatrix!.update(s)
+                normalMatrixIsCurrent = true
+                assemblySeconds += (ContinuousClock.now - t0).seconds
+            }
+            let normal = normalMatrix!.matrix
             if cholmod == nil { cholmod = Cholmod() }
             if !cholmod!.isAnalyzed(for: normal) {
                 let t1 = ContinuousClock.now
@@ -285,6 +298,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         buildID = structure.buildID
         linearization = Linearization(structure: structure)
         cholmod = nil
+        normalMatrix = nil
         symbolicAnalyses += 1
     }
 }
