@@ -14,7 +14,19 @@ extension Array where Element: SparseScalar {
         }
     }
 
-    private static func firstNonFinite<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) -> Int? {
+    // One overload per type, not one generic function: a generic one is itself left
+    // unspecialized and calls `isFinite` through a witness per element.
+    private static func firstNonFinite(_ values: UnsafeBufferPointer<Double>) -> Int? {
+        for k in 0..<values.count where !values[k].isFinite { return k }
+        return nil
+    }
+
+    private static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        for k in 0..<values.count where !values[k].isFinite { return k }
+        return nil
+    }
+
+    private static func firstNonFinite(_ values: UnsafeBufferPointer<Float16>) -> Int? {
         for k in 0..<values.count where !values[k].isFinite { return k }
         return nil
     }
