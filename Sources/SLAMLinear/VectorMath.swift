@@ -1,25 +1,29 @@
-/// fp32 vector kernels for the Krylov solvers, written so the compiler vectorizes them:
-/// eight independent accumulators break the serial dependency of a reduction.
+/// fp32 vector kernels for the Krylov solvers.
 public enum VectorMath {
-    /// xᵀ y with fp32 products and eight fp32 partial sums.
+    /// xᵀ y with fp32 products and eight fp32 partial sums (entry k goes to sum k mod 8, the
+    /// tail to sum 0), added pairwise at the end.
+    ///
+    /// The eight sums are the lanes of one `SIMD8<Float>`: written as eight scalar
+    /// accumulators, the loop was not vectorized (3.0 % of a mixed VO run against 2.0 % now).
     @inlinable
     public static func dot(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>) -> Float {
         let n = x.count
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-        var s4: Float = 0, s5: Float = 0, s6: Float = 0, s7: Float = 0
+        guard n > 0, let xBase = x.baseAddress, let yBase = y.baseAddress else { return 0 }
+        let xRaw = UnsafeRawPointer(xBase), yRaw = UnsafeRawPointer(yBase)
+        let stride = MemoryLayout<Float>.stride
+        var sums = SIMD8<Float>()
         var k = 0
         while k + 8 <= n {
-            s0 += x[k] * y[k]; s1 += x[k + 1] * y[k + 1]
-            s2 += x[k + 2] * y[k + 2]; s3 += x[k + 3] * y[k + 3]
-            s4 += x[k + 4] * y[k + 4]; s5 += x[k + 5] * y[k + 5]
-            s6 += x[k + 6] * y[k + 6]; s7 += x[k + 7] * y[k + 7]
+            let a = xRaw.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<Float>.self)
+            let b = yRaw.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<Float>.self)
+            sums += a * b
             k += 8
         }
         while k < n {
-            s0 += x[k] * y[k]
+            sums[0] += x[k] * y[k]
             k += 1
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+        return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]))
     }
 
     /// y ← y + α x.
