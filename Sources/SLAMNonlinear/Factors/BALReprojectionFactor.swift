@@ -13,8 +13,9 @@ public struct BALReprojectionFactor: Sendable, Equatable {
     public let point: Int
     /// The observed pixel z (BAL's centered image coordinates).
     public let measurement: SIMD2<Double>
-    /// Ω, 2×2 in pixels⁻².
-    public let information: InformationMatrix
+    /// Ω, 2×2 in pixels⁻² (stored inline with its square root, so the factor copies without
+    /// reference counting).
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
@@ -31,9 +32,8 @@ public struct BALReprojectionFactor: Sendable, Equatable {
         self.camera = camera
         self.point = point
         self.measurement = measurement
-        self.information = information
         self.kernel = kernel
-        whitening = Whitening2(information.squareRoot)
+        whitening = Whitening2(information)
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).

@@ -19,8 +19,9 @@ public struct ReprojectionFactor: Sendable, Equatable {
     public let measurement: SIMD2<Double>
     /// The intrinsics.
     public let calibration: PinholeCalibration
-    /// Ω, 2×2 in pixels⁻².
-    public let information: InformationMatrix
+    /// Ω, 2×2 in pixels⁻² (stored inline with its square root, so the factor copies without
+    /// reference counting).
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
@@ -39,9 +40,8 @@ public struct ReprojectionFactor: Sendable, Equatable {
         self.point = point
         self.measurement = measurement
         self.calibration = calibration
-        self.information = information
         self.kernel = kernel
-        whitening = Whitening2(information.squareRoot)
+        whitening = Whitening2(information)
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).

@@ -76,7 +76,7 @@ extension Matrix6 where Scalar == Double {
     }
 }
 
-/// A 2×2 upper-triangular whitening [[a, b], [0, c]] for pixel residuals.
+/// A 2×2 whitening S = [[a, b], [c, d]] with SᵀS = Ω for pixel residuals, and Ω.
 @usableFromInline
 struct Whitening2: Sendable, Equatable {
     @usableFromInline var a: Double
@@ -84,11 +84,23 @@ struct Whitening2: Sendable, Equatable {
     @usableFromInline var c: Double
     @usableFromInline var d: Double
 
-    init(_ s: [Double]) {
+    /// Ω itself, row-major, kept inline for ``information``.
+    let omega: SIMD4<Double>
+
+    init(_ information: InformationMatrix) {
+        let s = information.squareRoot, m = information.matrix
         a = s[0]
         b = s[1]
         c = s[2]
         d = s[3]
+        omega = SIMD4(m[0], m[1], m[2], m[3])
+    }
+
+    /// Ω with this square root. Rebuilt on demand: an ``InformationMatrix`` holds two arrays,
+    /// and a factor storing one was copied with two retains and releases per evaluation in
+    /// BA's loops over many reprojection factors.
+    var information: InformationMatrix {
+        InformationMatrix(validated: [omega[0], omega[1], omega[2], omega[3]], dimension: 2, squareRoot: [a, b, c, d])
     }
 
     @inlinable

@@ -72,7 +72,8 @@ public struct InformationMatrix: Sendable, Equatable {
         self.init(validated: matrix, dimension: n, squareRoot: s)
     }
 
-    private init(validated matrix: [Double], dimension: Int, squareRoot: [Double]) {
+    /// An Ω and S already known to be valid, with SᵀS = Ω.
+    init(validated matrix: [Double], dimension: Int, squareRoot: [Double]) {
         self.matrix = matrix
         self.dimension = dimension
         self.squareRoot = squareRoot
