@@ -367,7 +367,7 @@ public struct IncompleteCholesky: Sendable {
             scale.withUnsafeBufferPointer { scale in
                 permutation.withUnsafeBufferPointer { permutation in
                     permuted.withUnsafeMutableBufferPointer { permuted in
-                        Self.byBlock(blockSize, permutation) { d, s in permuted[d] = scale[d] * r[s] }
+                        Self.scaledBlockCopy(blockSize, permutation, scale, gather: true, r, permuted)
                     }
                 }
             }
@@ -389,31 +389,54 @@ public struct IncompleteCholesky: Sendable {
             scale.withUnsafeBufferPointer { scale in
                 permutation.withUnsafeBufferPointer { permutation in
                     permuted.withUnsafeBufferPointer { permuted in
-                        Self.byBlock(blockSize, permutation) { d, s in z[s] = scale[d] * permuted[d] }
+                        Self.scaledBlockCopy(blockSize, permutation, scale, gather: false, permuted, z)
                     }
                 }
             }
         }
     }
 
-    /// Calls `body(d, permutation[d])` for every permuted index d, one block at a time: a
-    /// block's rows are consecutive on both sides, so only its first index is read. (perf,
-    /// mixed PCG on city10000: the gather and scatter took 8.5 % of the run element by
-    /// element, 6.9 % by block.) Block sizes 3 and 6 get loops of constant length.
+    /// With `gather`, `permuted[d] = scale[d] · original[permutation[d]]`; otherwise
+    /// `original[permutation[d]] = scale[d] · permuted[d]`; for every permuted index d, one
+    /// block at a time: a block's rows are consecutive on both sides, so only its first index
+    /// is read. Blocks of 3 and 6 move as SIMD vectors (perf, mixed PCG on sphere2500: the
+    /// element-wise loops with their overflow checks took 5.2 % of the run).
     @inline(__always)
-    private static func byBlock(
-        _ b: Int, _ permutation: UnsafeBufferPointer<Int32>, _ body: (Int, Int) -> Void
+    private static func scaledBlockCopy(
+        _ b: Int, _ permutation: UnsafeBufferPointer<Int32>, _ scale: UnsafeBufferPointer<Float>,
+        gather: Bool, _ source: UnsafeBufferPointer<Float>, _ destination: UnsafeMutableBufferPointer<Float>
     ) {
-        @inline(__always) func blocks(_ b: Int) {
-            for d in stride(from: 0, to: permutation.count, by: b) {
-                let s = Int(permutation[d])
-                for c in 0..<b { body(d + c, s + c) }
-            }
+        guard let perm = permutation.baseAddress, let sc = scale.baseAddress,
+              let src = source.baseAddress, let dst = destination.baseAddress else { return }
+        let n = permutation.count
+        @inline(__always) func indices(_ d: Int) -> (from: Int, to: Int) {
+            let s = Int(perm[d])
+            return gather ? (s, d) : (d, s)
         }
         switch b {
-        case 3: blocks(3)
-        case 6: blocks(6)
-        default: blocks(b)
+        case 6:
+            for d in stride(from: 0, to: n, by: 6) {
+                let (from, to) = indices(d)
+                let s4 = UnsafeRawPointer(sc + d).loadUnaligned(as: SIMD4<Float>.self)
+                let s2 = UnsafeRawPointer(sc + d + 4).loadUnaligned(as: SIMD2<Float>.self)
+                let x4 = UnsafeRawPointer(src + from).loadUnaligned(as: SIMD4<Float>.self)
+                let x2 = UnsafeRawPointer(src + from + 4).loadUnaligned(as: SIMD2<Float>.self)
+                UnsafeMutableRawPointer(dst + to).storeBytes(of: s4 * x4, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(dst + to + 4).storeBytes(of: s2 * x2, as: SIMD2<Float>.self)
+            }
+        case 3:
+            for d in stride(from: 0, to: n, by: 3) {
+                let (from, to) = indices(d)
+                let s2 = UnsafeRawPointer(sc + d).loadUnaligned(as: SIMD2<Float>.self)
+                let x2 = UnsafeRawPointer(src + from).loadUnaligned(as: SIMD2<Float>.self)
+                UnsafeMutableRawPointer(dst + to).storeBytes(of: s2 * x2, as: SIMD2<Float>.self)
+                dst[to + 2] = sc[d + 2] * src[from + 2]
+            }
+        default:
+            for d in stride(from: 0, to: n, by: b) {
+                let (from, to) = indices(d)
+                for c in 0..<b { dst[to + c] = sc[d + c] * src[from + c] }
+            }
         }
     }
 }
