@@ -256,7 +256,7 @@ int ck_normal_blocks_f64(int32_t B, ptrdiff_t nfactors, const ptrdiff_t *restric
                          const int32_t *restrict scatter, const double *restrict jac,
                          const double *restrict res, double *restrict h, double *restrict g);
 
-/** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (row-major,
+/** z = blockdiag(M) r, fp32: ncams c×c blocks then npoints 3×3 blocks in inv (column-major,
  *  consecutive), r and z of length c·ncams + 3·npoints: the BA block-Jacobi preconditioner. */
 int ck_ba_block_diag_mv_f32(ck_path path, int32_t c, int32_t ncams, int32_t npoints,
                             const float *restrict inv, const float *restrict r, float *restrict z);

@@ -2,7 +2,8 @@ import CKernels
 import SLAMSparse
 
 /// M = the block diagonal of JᵀJ + D for bundle adjustment: one `cameraSize²` block per camera
-/// and one 3×3 block per point, each inverted once in fp64 and applied in fp32.
+/// and one 3×3 block per point, each inverted once in fp64 and applied in fp32 (stored
+/// column-major, as `ck_ba_block_diag_mv_f32` reads them).
 public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
     /// Number of rows (= columns).
     public let dimension: Int
@@ -130,7 +131,8 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
     }
 
     /// Inverse of the small symmetric positive definite n×n block `a` (overwritten with its
-    /// Cholesky factor L, lower triangle) as A⁻¹ = L⁻ᵀ L⁻¹ in fp64, stored to `out` in fp32;
+    /// Cholesky factor L, lower triangle) as A⁻¹ = L⁻ᵀ L⁻¹ in fp64, stored column-major to
+    /// `out` in fp32 (each solved column contiguous: the kernel scales columns by r's entries);
     /// false when a pivot is not positive. The blocks are at most 9×9, where LAPACK's call
     /// overhead outweighs the arithmetic.
     private static func invert(_ a: UnsafeMutablePointer<Double>, _ n: Int, into out: UnsafeMutablePointer<Float>) -> Bool {
@@ -159,7 +161,7 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
                 for k in (i + 1)..<max(n, i + 1) { v -= a[k * n + i] * x[k] }
                 x[i] = v / a[i * n + i]
             }
-            for i in 0..<n { out[i * n + column] = Float(x[i]) }
+            for i in 0..<n { out[column * n + i] = Float(x[i]) }
         }
         return true
     }

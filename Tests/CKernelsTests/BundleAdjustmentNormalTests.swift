@@ -85,6 +85,35 @@ import SLAMSparse
         #expect(gl[(4 * j.landmarkCount)..<(4 * j.landmarkCount + 3)].allSatisfy { $0 == 0 })
     }
 
+    /// The block-Jacobi product z = blockdiag(M) r reads each block column-major. The blocks
+    /// are not symmetric here, so reading a block's rows as its columns fails the bound; each
+    /// z entry sums c (or 3) products: γ(c, u_fp32) |M| |r|.
+    @Test(arguments: supportedPaths, [6, 4])
+    func blockDiagonalProductMatchesFp64(path: KernelPath, cameraSize c: Int) throws {
+        let cameras = 3, points = 5, n = c * cameras + 3 * points
+        let inverse = randomVector(c * c * cameras + 9 * points, as: Float.self, seed: 51)
+        let r = randomVector(n, as: Float.self, seed: 52)
+        var z = [Float](repeating: .nan, count: n)
+        #expect(ck_ba_block_diag_mv_f32(
+            ck_path(rawValue: path.rawValue), Int32(c), Int32(cameras), Int32(points), inverse, r, &z) == 0)
+        func check(offset: Int, blockBase: Int, size b: Int) {
+            for row in 0..<b {
+                var exact = 0.0, magnitude = 0.0
+                for j in 0..<b {
+                    let term = Double(inverse[blockBase + j * b + row]) * Double(r[offset + j])
+                    exact += term
+                    magnitude += abs(term)
+                }
+                let bound = gamma(b, Precision.fp32.unitRoundoff) * magnitude
+                #expect(abs(Double(z[offset + row]) - exact) <= bound, "row \(offset + row) on \(path), c = \(c)")
+            }
+        }
+        for camera in 0..<cameras { check(offset: c * camera, blockBase: c * c * camera, size: c) }
+        for point in 0..<points {
+            check(offset: c * cameras + 3 * point, blockBase: c * c * cameras + 9 * point, size: 3)
+        }
+    }
+
     @Test(arguments: supportedPaths)
     func panelNormalProductMatchesFp64(path: KernelPath) throws {
         let j = try randomBAJacobian(poses: 7, landmarks: 29, perLandmark: 3, seed: 5)

@@ -3,29 +3,9 @@ import Testing
 import SLAMSparse
 
 @Suite struct DenseSchurTests {
-    /// A random window: every camera sees a random subset of points, some held fixed.
-    private func randomSystem(cameraSize: Int, seed: UInt64) throws -> BundleAdjustmentSystem {
-        var random = TestRandom(seed: seed)
-        let cameras = 6, points = 25
-        var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
-        for camera in -1..<cameras {
-            for point in 0..<points where random.uniform() > -0.2 {
-                cameraIndex.append(Int32(camera))
-                pointIndex.append(Int32(point))
-            }
-        }
-        var system = try BundleAdjustmentSystem(
-            cameraSize: cameraSize, cameraCount: cameras, pointCount: points,
-            cameraIndex: cameraIndex, pointIndex: pointIndex)
-        for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() }
-        for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
-        for k in system.residuals.indices { system.residuals[k] = random.uniform() }
-        return system
-    }
-
     @Test(arguments: [6, 9])
     func schurSolveEqualsFullCholmodSolve(cameraSize: Int) throws {
-        let system = try randomSystem(cameraSize: cameraSize, seed: UInt64(cameraSize))
+        let system = try randomBundleAdjustmentSystem(cameraSize: cameraSize, seed: UInt64(cameraSize))
         let damping = system.hessianDiagonal().map { 1e-3 * $0 + 1e-9 }
         var schur = DenseSchur()
         let delta = try schur.solve(system, damping: damping)

@@ -1,3 +1,4 @@
+@testable import SLAMLinear
 import SLAMSparse
 
 /// Deterministic generator for test data (SplitMix64), so failures reproduce.
@@ -76,4 +77,25 @@ func denseColumnMajor(_ m: BlockCSRMatrix<Double>) -> [Double] {
     var dense = [Double](repeating: 0, count: n * n)
     m.forEachEntry { row, column, k in dense[column * n + row] = m.values[k] }
     return dense
+}
+
+/// A random BA window: 6 cameras and 25 points, every camera (and a fixed one, index −1)
+/// seeing a random subset of the points, with random blocks and residuals.
+func randomBundleAdjustmentSystem(cameraSize: Int, seed: UInt64) throws -> BundleAdjustmentSystem {
+    var random = TestRandom(seed: seed)
+    let cameras = 6, points = 25
+    var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
+    for camera in -1..<cameras {
+        for point in 0..<points where random.uniform() > -0.2 {
+            cameraIndex.append(Int32(camera))
+            pointIndex.append(Int32(point))
+        }
+    }
+    var system = try BundleAdjustmentSystem(
+        cameraSize: cameraSize, cameraCount: cameras, pointCount: points,
+        cameraIndex: cameraIndex, pointIndex: pointIndex)
+    for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() }
+    for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
+    for k in system.residuals.indices { system.residuals[k] = random.uniform() }
+    return system
 }

@@ -255,10 +255,12 @@ enum BundleAdjustmentFixture {
     /// decrease 1e-12 or after 100 iterations: this window converges linearly at the end, and
     /// at 30 iterations the reference was still 1e-6 relative above its optimum, while from
     /// 60 to 200 iterations it moves by 1.5e-8), the CGNR plans (fp32 residuals and
-    /// Jacobians, fp16 or fp32 products) to 10 u₃₂ relative cost, since steps computed from an
-    /// fp32 linearization stop improving an fp64 cost at about u₃₂ relative; and their poses agree with fp64 to 1 % of
-    /// the window's own ATE against ground truth (the statistical error the plans must not
-    /// change).
+    /// Jacobians, fp16 or fp32 products) to 30 u₃₂ relative cost: steps computed from an fp32
+    /// linearization stop improving an fp64 cost at a floor of order u₃₂² κ(JᵀJ), and where in
+    /// that floor LM stops moves with rounding (0.05 to 10.5 u₃₂ for the four CGNR runs over
+    /// two builds whose block-Jacobi products differed only in summation order); and their
+    /// poses agree with fp64 to 1 % of the window's own ATE against ground truth (the
+    /// statistical error the plans must not change).
     @Test func plansReachTheSameWindowOptimum() throws {
         let scenario = try BundleAdjustmentFixture.scenario()
         let (problem, window) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
@@ -292,7 +294,7 @@ enum BundleAdjustmentFixture {
             // The lagged Schur preconditioner factors its reduced camera system in fp32 here.
             #expect((summary.preconditionerFactorizations > 0) == (preconditioning == .laggedSchur))
             #expect(summary.fp64PreconditionerFactorizations == 0)
-            #expect(abs(summary.finalCost - cholmod.finalCost) <= 10 * Precision.fp32.unitRoundoff * cholmod.finalCost,
+            #expect(abs(summary.finalCost - cholmod.finalCost) <= 30 * Precision.fp32.unitRoundoff * cholmod.finalCost,
                     "\(preset) \(preconditioning): \(summary.finalCost) vs \(cholmod.finalCost)")
             for keyframe in window.keyframes {
                 let d = (solution.se3(keyframe)!.translation - reference.se3(keyframe)!.translation).norm
