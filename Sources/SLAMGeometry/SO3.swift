@@ -22,12 +22,23 @@ public struct SO3<Scalar: GeometryScalar>: Sendable, Equatable {
     /// A rotation from any nonzero quaternion, rescaled to unit length (files often store
     /// quaternions a little off unit length).
     ///
-    /// Returns `nil` for a zero-length or non-finite quaternion.
+    /// Returns `nil` for a zero-length or non-finite quaternion. A quaternion whose squared
+    /// length would overflow, or underflow into subnormals, is first divided by its largest
+    /// component, so every finite nonzero quaternion normalizes.
     @inlinable
     public init?(normalizingW w: Scalar, x: Scalar, y: Scalar, z: Scalar) {
-        let length = Scalar.sqrt(w * w + x * x + y * y + z * z)
-        guard length.isFinite, length > 0 else { return nil }
-        self.init(uncheckedW: w / length, vector: SIMD3(x, y, z) / length)
+        guard w.isFinite, x.isFinite, y.isFinite, z.isFinite else { return nil }
+        let squaredLength = w * w + x * x + y * y + z * z
+        if squaredLength.isFinite, squaredLength >= Scalar.leastNormalMagnitude / Scalar.ulpOfOne {
+            let length = Scalar.sqrt(squaredLength)
+            self.init(uncheckedW: w / length, vector: SIMD3(x, y, z) / length)
+            return
+        }
+        let largest = Swift.max(Swift.max(abs(w), abs(x)), Swift.max(abs(y), abs(z)))
+        guard largest > 0 else { return nil }
+        let (sw, sx, sy, sz) = (w / largest, x / largest, y / largest, z / largest)
+        let length = Scalar.sqrt(sw * sw + sx * sx + sy * sy + sz * sz)
+        self.init(uncheckedW: sw / length, vector: SIMD3(sx, sy, sz) / length)
     }
 
     /// The rotation with this matrix, after projecting the matrix's quaternion to unit length
