@@ -145,3 +145,7 @@ func randomBSR(blockSize b: Int, blockRows: Int, blockColumns: Int, seed: UInt64
         blockSize: b, blockRowCount: blockRows, blockColumnCount: blockColumns,
         blockRowPointers: pointers, blockColumnIndices: columns, values: values)
 }
+
+/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
+/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
+func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

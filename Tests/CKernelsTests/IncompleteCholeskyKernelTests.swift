@@ -47,7 +47,7 @@ func expectFactorMatchesPattern(
                     }
                     let target = a[k * bb + r * b + c] + (row == col ? shift : 0)
                     let bound = gamma(terms + 2, Precision.fp64.unitRoundoff) * max(magnitude, abs(target))
-                    worst = max(worst, abs(product - target) / bound)
+                    worst = largerError(worst, abs(product - target) / bound)
                 }
             }
         }

@@ -18,7 +18,7 @@ func expectProduct(
         }
         let bound = gamma(length + 3, u) * magnitude
         let error = abs(got[i] - exact)
-        worst = max(worst, bound > 0 ? error / bound : error)
+        worst = largerError(worst, bound > 0 ? error / bound : (error == 0 ? 0 : .infinity))
     }
     #expect(worst <= 1, "\(context): error / bound = \(worst)", sourceLocation: sourceLocation)
 }

@@ -72,7 +72,7 @@ func expectSolve(
         let wy = times(w, y)
         let bound = zip(zip(times(absolute(dinv), b.map(abs)), y.map(abs)), times(absolute(w), y.map(abs)))
             .map { g * ($0.0 + $0.1 + $1) }
-        for i in 0..<n { worst = max(worst, abs(c[i] - y[i] - wy[i]) / bound[i]) }
+        for i in 0..<n { worst = largerError(worst, abs(c[i] - y[i] - wy[i]) / bound[i]) }
     } else {
         var d = dinv
         for i in 0..<f.blockCount {
@@ -88,7 +88,7 @@ func expectSolve(
         let waw = times(absolute(wT), aw)
         for i in 0..<n {
             let bound = g * (abs(b[i]) + aw[i] + waw[i] + chainBound[i])
-            worst = max(worst, abs(residual[i]) / bound)
+            worst = largerError(worst, abs(residual[i]) / bound)
         }
     }
     #expect(worst <= 1, "\(context): residual / bound = \(worst)")

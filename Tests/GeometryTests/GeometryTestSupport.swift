@@ -72,7 +72,7 @@ func numericalJacobian(inputDimension n: Int, _ f: ([Double]) -> [Double]) -> [[
 func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
     var worst = 0.0
     for (ra, rb) in zip(a, b) {
-        for (x, y) in zip(ra, rb) { worst = max(worst, abs(x - y)) }
+        for (x, y) in zip(ra, rb) { worst = largerError(worst, abs(x - y)) }
     }
     return worst
 }
@@ -94,3 +94,7 @@ func tangent(_ a: [Double]) -> SE3<Double>.Tangent {
 }
 
 func vector3(_ a: [Double]) -> SIMD3<Double> { SIMD3(a[0], a[1], a[2]) }
+
+/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
+/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
+func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

@@ -99,3 +99,7 @@ func randomBundleAdjustmentSystem(cameraSize: Int, seed: UInt64) throws -> Bundl
     for k in system.residuals.indices { system.residuals[k] = random.uniform() }
     return system
 }
+
+/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
+/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
+func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

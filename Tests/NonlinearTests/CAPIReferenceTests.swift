@@ -128,7 +128,7 @@ import Testing
         let swift = try throughSwiftAPI(graph, kind, plan: plan)
         var maxDifference = 0.0
         for (a, b) in zip(c.poses, swift.poses) {
-            for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
+            for (x, y) in zip(a, b) { maxDifference = largerError(maxDifference, abs(x - y)) }
         }
         #expect(c.poses.count == LoopClosureGraph.poseCount)
         #expect(maxDifference <= 1e-9, "max |C − Swift| = \(maxDifference)")

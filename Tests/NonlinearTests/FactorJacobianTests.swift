@@ -132,12 +132,20 @@ struct FactorJacobianTests {
             var lin = Linearization(structure: p.structure)
             p.linearize(precision: precision, into: &lin)
             #expect(lin.precision == precision)
-            // Each entry passes through O(10²) roundings of relative size u, on values of size ≤ scale·10².
-            let tol = 1e4 * precision.unitRoundoff * scale
-            let dr = zip(lin.residuals, lin64.residuals).map { abs($0 - $1) }.max()!
-            let dj = zip(lin.jacobians, lin64.jacobians).map { abs($0 - $1) }.max()!
-            #expect(dr <= tol && dj <= tol, "\(precision): residual diff \(dr), Jacobian diff \(dj), tol \(tol)")
-            #expect(dr > 0 || dj > 0, "\(precision) must actually round")
+            // Measured: every entry within 1.7 u·scale of fp64 (the largest 1.3–1.7 u·scale),
+            // and the entries above 1 % of scale within 8 u of their own size. The bounds allow
+            // 10 u·scale and 100 u, so a sign flip or a zero entry fails them, and the largest
+            // error must reach 0.1 u·scale, which an fp16 linearization computed in fp32 does not.
+            let u = precision.unitRoundoff
+            let dr = zip(lin.residuals, lin64.residuals).map { abs($0 - $1) }.reduce(0, largerError)
+            let dj = zip(lin.jacobians, lin64.jacobians).map { abs($0 - $1) }.reduce(0, largerError)
+            #expect(dr <= 10 * u * scale && dj <= 10 * u * scale,
+                    "\(precision): residual diff \(dr), Jacobian diff \(dj), scale \(scale)")
+            let large = zip(lin.jacobians, lin64.jacobians).filter { abs($0.1) >= 0.01 * scale }
+            #expect(large.count >= 10)
+            let relative = large.map { abs($0.0 - $0.1) / abs($0.1) }.reduce(0, largerError)
+            #expect(relative <= 100 * u, "\(precision): largest relative Jacobian error \(relative)")
+            #expect(largerError(dr, dj) >= 0.1 * u * scale, "\(precision) must round at its own precision")
         }
     }
 }

@@ -104,7 +104,7 @@ func finiteDifferenceTolerance(scale: Double, step h: Double = 1e-6) -> Double {
 }
 
 func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
-    zip(a, b).reduce(0) { worst, rows in zip(rows.0, rows.1).reduce(worst) { max($0, abs($1.0 - $1.1)) } }
+    zip(a, b).reduce(0) { worst, rows in zip(rows.0, rows.1).reduce(worst) { largerError($0, abs($1.0 - $1.1)) } }
 }
 
 /// Checks that each phase of `summary` took time, that the phases add up to at most the total
@@ -133,3 +133,7 @@ func expectDisjointPhases(_ summary: Summary, sourceLocation: SourceLocation = #
         #expect(total(phase) > 0 && total(phase) <= bound * (1 + 1e-9), sourceLocation: sourceLocation)
     }
 }
+
+/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
+/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
+func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
