@@ -177,6 +177,18 @@ import SLAMSparse
         for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
         #expect(given.permutation?.count == n)
         #expect(Set(given.permutation ?? []) == Set(0..<Int32(n)))
+
+        // On a chain of dense blocks every column's parent in the elimination tree is the next
+        // one in either direction, so CHOLMOD's postorder keeps a given order unchanged: the
+        // factor's permutation is exactly the one given (and not CHOLMOD's own ordering).
+        let chain = try poseGraphHessian(poses: 30, blockSize: 3, loops: 0, seed: 13)
+        let reversed = Array((0..<Int32(chain.rowCount)).reversed())
+        let chainGiven = Cholmod()
+        try chainGiven.analyze(chain, permutation: reversed)
+        #expect(chainGiven.permutation == reversed)
+        let chainOwn = Cholmod()
+        try chainOwn.analyze(chain)
+        #expect(chainOwn.permutation != reversed)
     }
 
     @Test func rejectsInvalidOrdering() throws {
