@@ -57,24 +57,29 @@ struct NumericalFaultTests {
         }
     }
 
-    @Test("Information spanning 1e-2…1e12: PCG failures raise λ, the state stays finite, the Summary tells")
+    @Test("Information spanning 1e-2…1e12: after a failed PCG solve LM raises λ or escalates precision, the state stays finite, the Summary tells")
     func illConditioned() throws {
         let base = try circleGraph(count: 30, information: [1e-2, 1e12, 1e2], drift: 0.1)
+        var failureCount = 0
         for preset in PrecisionPlan.Preset.allCases {
             var p = base
             let s = try solvePoseGraph(&p, preset)
             #expect(nonFiniteVariables(p).isEmpty, "\(preset)")
             #expect(s.finalCost <= s.initialCost, "\(preset)")
             let failures = s.iterationDetails.filter { $0.linearTermination == "failed" }
-            // After every failed linear solve the next iteration runs at a larger λ.
+            failureCount += failures.count
+            // The next iteration runs at a larger λ or at a higher precision, never the same
+            // solve again.
             for f in failures {
-                if let next = s.iterationDetails.first(where: { $0.iteration == f.iteration + 1 }), !s.switches.contains(where: { $0.iteration == f.iteration + 1 }) {
-                    #expect(next.lambda > f.lambda, "\(preset) iteration \(f.iteration)")
-                }
+                guard let next = s.iterationDetails.first(where: { $0.iteration == f.iteration + 1 }) else { continue }
+                let escalated = s.switches.contains { $0.iteration == next.iteration && $0.to > $0.from }
+                #expect(escalated || next.lambda > f.lambda, "\(preset) iteration \(f.iteration)")
             }
             let reached = s.finalCost <= 1e-12 * s.initialCost
             #expect(reached || flagged(s), "\(preset): silent \(s.finalCost) with \(s.termination)")
         }
+        // adaptive's fp32 PCG fails twice on this graph; fp32 and mixed fall back to CHOLMOD.
+        #expect(failureCount >= 1)
     }
 
     @Test("CHOLMOD not positive definite (λ ≈ 0, no gauge): LM raises λ until it factors, then converges")
