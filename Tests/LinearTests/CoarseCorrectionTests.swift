@@ -79,13 +79,13 @@ import SLAMSparse
     @Test func rejectsInconsistentShapes() throws {
         let a = try chainLaplacian(nodes: 10, blockSize: 3, epsilon: 1)
         let basis = [Double](repeating: 1, count: 90)
-        #expect(throws: LinearSolverError.self) {
+        #expect(throws: LinearSolverError.dimensionMismatch(expected: 10, actual: 9)) {
             try CoarseCorrection(matrix: a, aggregate: [Int32](repeating: 0, count: 9), aggregateCount: 1, basis: basis)
         }
-        #expect(throws: LinearSolverError.self) {
+        #expect(throws: LinearSolverError.dimensionMismatch(expected: 2, actual: 3)) {
             try CoarseCorrection(matrix: a, aggregate: [Int32](repeating: 2, count: 10), aggregateCount: 2, basis: basis)
         }
-        #expect(throws: LinearSolverError.self) {
+        #expect(throws: LinearSolverError.dimensionMismatch(expected: 90, actual: 1)) {
             try CoarseCorrection(matrix: a, aggregate: [Int32](repeating: 0, count: 10), aggregateCount: 1, basis: [1])
         }
     }

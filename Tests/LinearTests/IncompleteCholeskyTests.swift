@@ -107,7 +107,7 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
         let ic = try IncompleteCholesky(matrix: a, options: .init(storage: .fp32))
         #expect(ic.shift > 0)
         #expect(ic.attempts > 1)
-        #expect(throws: SparseError.self) {
+        #expect(throws: SparseError.factorizationBreakdown(row: 2, shift: 0)) {
             try IncompleteCholesky(matrix: a, options: .init(storage: .fp32, maximumAttempts: 1))
         }
     }
@@ -177,10 +177,17 @@ private func denseMultiply(_ a: [[Double]], _ x: [Double]) -> [Double] {
             try IncompleteCholesky(matrix: a)
         }
         let b = try CSRMatrix<Double>(rowCount: 2, columnCount: 2, triplets: [(0, 0, 1), (1, 1, 1)])
-        #expect(throws: SparseError.self) { try IncompleteCholesky(matrix: b, permutation: [0, 0]) }
+        #expect(throws: SparseError.invalidArgument("permutation is not a bijection of 0..<2 (entry 1 = 0)")) {
+            try IncompleteCholesky(matrix: b, permutation: [0, 0])
+        }
         var fill2 = IncompleteCholesky.Options()
         fill2.fillLevel = 2
-        #expect(throws: SparseError.self) { try IncompleteCholesky(matrix: b, options: fill2) }
+        let refusal = #expect(throws: SparseError.self) { try IncompleteCholesky(matrix: b, options: fill2) }
+        guard case .invalidArgument(let reason) = refusal else {
+            Issue.record("expected invalidArgument, got \(String(describing: refusal))")
+            return
+        }
+        #expect(reason.contains("fillLevel: 2"), "\(reason)")
         var ic = try IncompleteCholesky(matrix: b)
         var z = [Float](repeating: 0, count: 3)
         #expect(throws: SparseError.dimensionMismatch(expected: 2, actual: 3)) { try ic.apply([1, 2, 3], into: &z) }

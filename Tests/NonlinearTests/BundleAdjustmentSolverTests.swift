@@ -206,7 +206,12 @@ enum BundleAdjustmentFixture {
         options.directMethod = method
         var refusing = BundleAdjustmentStepSolver(options: options)
         let plan = PrecisionPlan.preset(.fp64, for: .bundleAdjustment)
-        #expect(throws: OptimizerError.self) { _ = try refusing.linearize(&problem, plan: plan) }
+        let refusal = #expect(throws: OptimizerError.self) { _ = try refusing.linearize(&problem, plan: plan) }
+        guard case .invalidOption(let reason) = refusal else {
+            Issue.record("expected invalidOption, got \(String(describing: refusal))")
+            return
+        }
+        #expect(reason.contains("touches two cameras or two points"), "\(reason)")
     }
 
     /// CGNR's step on the same window converges to the direct one: CG stops at relative
