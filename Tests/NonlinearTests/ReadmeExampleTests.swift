@@ -52,12 +52,14 @@ import Testing
     }
 
     /// The code between each pair of markers above must be what the README shows, line for
-    /// line (indentation aside, the example's file path aside), so the README cannot drift.
+    /// line and in order (indentation and blank lines aside, the example's file path aside),
+    /// so the README cannot drift.
     @Test func readmeShowsTheTestedCode() throws {
         let here = URL(fileURLWithPath: #filePath)
         let readme = try String(
             contentsOf: here.deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
-        let readmeLines = Set(readme.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        let readmeLines = readme.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
         let source = try String(contentsOf: here, encoding: .utf8)
         for marker in ["README example", "README growing example"] {
             guard let begin = source.range(of: "// \(marker) begin\n"),
@@ -66,13 +68,14 @@ import Testing
                 Issue.record("markers of \(marker) not found")
                 continue
             }
-            let lines = source[begin.upperBound..<end.lowerBound].split(separator: "\n")
+            let shown = source[begin.upperBound..<end.lowerBound].split(separator: "\n")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            #expect(lines.count >= 5)
-            for line in lines {
-                let shown = line.replacingOccurrences(of: "contentsOf: path", with: "contentsOf: \"sphere2500.g2o\"")
-                #expect(readmeLines.contains(shown), "README lacks: \(shown)")
+                .map { $0.replacingOccurrences(of: "contentsOf: path", with: "contentsOf: \"sphere2500.g2o\"") }
+            #expect(shown.count >= 5)
+            let found = readmeLines.indices.contains { start in
+                start + shown.count <= readmeLines.count && Array(readmeLines[start..<(start + shown.count)]) == shown
             }
+            #expect(found, "README lacks the \(marker) as one run of lines:\n\(shown.joined(separator: "\n"))")
         }
     }
 }
