@@ -47,21 +47,8 @@ import SLAMSparse
 @Suite struct CGNRTests {
     @Test(arguments: [(6, Precision.fp64), (6, .fp32), (6, .fp16), (9, .fp32)])
     func cgnrConvergesToTheDirectSolution(cameraSize: Int, precision: Precision) throws {
-        var random = TestRandom(seed: 77)
-        let cameras = 5, points = 40
-        var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
-        for camera in -1..<cameras {
-            for point in 0..<points where random.uniform() > -0.3 {
-                cameraIndex.append(Int32(camera))
-                pointIndex.append(Int32(point))
-            }
-        }
-        var system = try BundleAdjustmentSystem(
-            cameraSize: cameraSize, cameraCount: cameras, pointCount: points,
-            cameraIndex: cameraIndex, pointIndex: pointIndex)
-        for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() * 100 }
-        for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
-        for k in system.residuals.indices { system.residuals[k] = random.uniform() }
+        let system = try randomBundleAdjustmentSystem(
+            cameraSize: cameraSize, cameras: 5, points: 40, pairThreshold: -0.3, cameraScale: 100, seed: 77)
         let damping = system.hessianDiagonal().map { 1e-2 * $0 }
         var schur = DenseSchur()
         let reference = try schur.solve(system, damping: damping)
@@ -82,20 +69,9 @@ import SLAMSparse
 
     /// A system of 6-dof cameras, every camera seeing most points (camera 0 sees all).
     private func cameraChain(seed: UInt64, cameras: Int = 6, points: Int = 60) throws -> BundleAdjustmentSystem {
-        var random = TestRandom(seed: seed)
-        var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
-        for camera in 0..<cameras {
-            for point in 0..<points where camera == 0 || random.uniform() > -0.5 {
-                cameraIndex.append(Int32(camera))
-                pointIndex.append(Int32(point))
-            }
-        }
-        var system = try BundleAdjustmentSystem(
-            cameraSize: 6, cameraCount: cameras, pointCount: points, cameraIndex: cameraIndex, pointIndex: pointIndex)
-        for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() * 10 }
-        for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
-        for k in system.residuals.indices { system.residuals[k] = random.uniform() }
-        return system
+        try randomBundleAdjustmentSystem(
+            cameras: cameras, points: points, fixedCamera: false, firstCameraSeesAll: true, pairThreshold: -0.5,
+            cameraScale: 10, seed: seed)
     }
 
     private func relativeError(_ x: [Double], _ reference: [Double]) -> Double {

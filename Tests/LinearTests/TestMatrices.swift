@@ -79,14 +79,18 @@ func denseColumnMajor(_ m: BlockCSRMatrix<Double>) -> [Double] {
     return dense
 }
 
-/// A random BA window: 6 cameras and 25 points, every camera (and a fixed one, index −1)
-/// seeing a random subset of the points, with random blocks and residuals.
-func randomBundleAdjustmentSystem(cameraSize: Int, seed: UInt64) throws -> BundleAdjustmentSystem {
+/// A random BA window: `cameras` cameras (and, with `fixedCamera`, a fixed one, index −1) and
+/// `points` points; a (camera, point) pair is observed when a uniform draw in [−1, 1) exceeds
+/// `pairThreshold` (camera 0 sees every point with `firstCameraSeesAll`). Camera blocks are
+/// uniform in ±`cameraScale`, point blocks and residuals in ±1.
+func randomBundleAdjustmentSystem(
+    cameraSize: Int = 6, cameras: Int = 6, points: Int = 25, fixedCamera: Bool = true,
+    firstCameraSeesAll: Bool = false, pairThreshold: Double = -0.2, cameraScale: Double = 1, seed: UInt64
+) throws -> BundleAdjustmentSystem {
     var random = TestRandom(seed: seed)
-    let cameras = 6, points = 25
     var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
-    for camera in -1..<cameras {
-        for point in 0..<points where random.uniform() > -0.2 {
+    for camera in (fixedCamera ? -1 : 0)..<cameras {
+        for point in 0..<points where (firstCameraSeesAll && camera == 0) || random.uniform() > pairThreshold {
             cameraIndex.append(Int32(camera))
             pointIndex.append(Int32(point))
         }
@@ -94,7 +98,7 @@ func randomBundleAdjustmentSystem(cameraSize: Int, seed: UInt64) throws -> Bundl
     var system = try BundleAdjustmentSystem(
         cameraSize: cameraSize, cameraCount: cameras, pointCount: points,
         cameraIndex: cameraIndex, pointIndex: pointIndex)
-    for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() }
+    for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() * cameraScale }
     for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
     for k in system.residuals.indices { system.residuals[k] = random.uniform() }
     return system
