@@ -34,6 +34,25 @@ public struct ConjugateGradient: Sendable {
 
         /// Creates options with the documented defaults.
         public init() {}
+
+        /// Checks every option's range: tolerances finite and ≥ 0, at least 0 iterations, and
+        /// a residual replacement interval, stagnation window and energy delay of at least 1
+        /// (a window longer than `maxIterations` never triggers, so `Int.max` turns it off).
+        /// ``ConjugateGradient/solve(_:preconditioner:rhs:solution:)`` calls it first.
+        /// - Throws: ``LinearSolverError/invalidOption(_:)`` naming the option.
+        public func validate() throws(LinearSolverError) {
+            for (name, value) in [("relativeTolerance", relativeTolerance), ("energyTolerance", energyTolerance)]
+            where !(value >= 0 && value.isFinite) {
+                throw .invalidOption("\(name) must be finite and ≥ 0")
+            }
+            guard maxIterations >= 0 else { throw .invalidOption("maxIterations must be ≥ 0") }
+            for (name, value) in [
+                ("residualReplacementInterval", residualReplacementInterval), ("stagnationWindow", stagnationWindow),
+                ("energyDelay", energyDelay),
+            ] where value < 1 {
+                throw .invalidOption("\(name) must be ≥ 1")
+            }
+        }
     }
 
     /// When an iteration counts as stagnated.
@@ -89,6 +108,7 @@ public struct ConjugateGradient: Sendable {
     public mutating func solve<A: LinearOperator, M: Preconditioner>(
         _ a: inout A, preconditioner m: inout M, rhs b: [Float], solution x: inout [Float]
     ) throws -> Report {
+        try options.validate()
         let n = a.dimension
         precondition(b.count == n && m.dimension == n, "ConjugateGradient: dimension mismatch")
         if r.count != n {
@@ -112,9 +132,11 @@ public struct ConjugateGradient: Sendable {
         var residualNorm = normB
         var bestNorm = normB
         var bestIteration = 0
-        // Per-iteration decreases of q, kept for the longer of the two windows.
+        // Per-iteration decreases of q, kept for the longer of the two windows: a ring that
+        // grows with the iterations made, so a window longer than any solve costs nothing.
         let history = max(options.energyDelay, options.stagnationWindow, 1)
-        var decreases = [Double](repeating: 0, count: history)
+        var decreases: [Double] = []
+        decreases.reserveCapacity(min(history, options.maxIterations, 4096))
         report.termination = .maxIterations
         while report.iterations < options.maxIterations {
             if residualNorm <= target {
@@ -149,11 +171,15 @@ public struct ConjugateGradient: Sendable {
                 break
             }
             let decrease = 0.5 * Double(alpha) * Double(rz)
-            decreases[report.iterations % history] = decrease
+            if decreases.count < history {
+                decreases.append(decrease)
+            } else {
+                decreases[(report.iterations - 1) % history] = decrease
+            }
             report.energyDecrease += decrease
             func recentDecrease(_ count: Int) -> Double {
                 var sum = 0.0
-                for i in 0..<min(count, report.iterations) { sum += decreases[(report.iterations - i) % history] }
+                for i in 0..<min(count, report.iterations) { sum += decreases[(report.iterations - 1 - i) % history] }
                 return sum
             }
             if options.energyTolerance > 0, report.iterations >= options.energyDelay,

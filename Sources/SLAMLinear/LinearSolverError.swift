@@ -13,6 +13,8 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
     case library(name: String, status: Int)
     /// A given ordering is not a permutation of the matrix's rows.
     case invalidPermutation
+    /// A solver option is out of its range (the message names it).
+    case invalidOption(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
         case .patternChanged: return "sparsity pattern changed since the symbolic analysis"
         case .library(let name, let status): return "\(name) failed with status \(status)"
         case .invalidPermutation: return "the given ordering is not a permutation of the rows"
+        case .invalidOption(let what): return "invalid option: \(what)"
         }
     }
 }

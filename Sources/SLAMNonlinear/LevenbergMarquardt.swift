@@ -106,11 +106,12 @@ public struct LevenbergMarquardt: Sendable {
             ] where !(value >= 0 && value.isFinite) {
                 throw .invalidOption("\(name) must be finite and ≥ 0")
             }
-            guard initialLambda > 0, minLambda > 0, maxLambda >= initialLambda, initialLambda >= minLambda else {
-                throw .invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda")
+            guard initialLambda > 0, minLambda > 0, maxLambda >= initialLambda, initialLambda >= minLambda,
+                  maxLambda.isFinite else {
+                throw .invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda < ∞")
             }
-            guard minDiagonal > 0, maxDiagonal >= minDiagonal else {
-                throw .invalidOption("need 0 < minDiagonal ≤ maxDiagonal")
+            guard minDiagonal > 0, maxDiagonal >= minDiagonal, maxDiagonal.isFinite else {
+                throw .invalidOption("need 0 < minDiagonal ≤ maxDiagonal < ∞")
             }
             guard minGainRatio > 0, minGainRatio < 1 else { throw .invalidOption("minGainRatio must be in (0, 1)") }
             guard lambdaDecreaseBound > 0, lambdaDecreaseBound < 1 else {
@@ -139,6 +140,7 @@ public struct LevenbergMarquardt: Sendable {
         _ problem: inout Solver.Problem, plan initialPlan: PrecisionPlan, stepSolver: inout Solver
     ) throws -> Summary {
         try options.validate()
+        try stepSolver.validateOptions()
         let start = ContinuousClock.now
         var summary = Summary()
         summary.planName = initialPlan.preset.rawValue

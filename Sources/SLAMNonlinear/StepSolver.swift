@@ -99,9 +99,13 @@ public protocol StepSolver {
     mutating func linearize(_ problem: inout Problem, plan: PrecisionPlan) throws -> LinearizationResult
     /// Solves (JᵀJ + λ D) δ = −Jᵀ r for the last linearization, D as `damping` says.
     mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult
+    /// Checks the solver's options before a solve starts.
+    func validateOptions() throws(OptimizerError)
 }
 
 extension StepSolver {
+    /// Solvers without options to check accept everything.
+    public func validateOptions() throws(OptimizerError) {}
     /// Solvers without incremental analysis never extend one.
     public var extendedAnalyses: Int { 0 }
     /// Solvers that do not time their analysis report none.

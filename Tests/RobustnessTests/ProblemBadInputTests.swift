@@ -81,12 +81,67 @@ struct ProblemBadInputTests {
         #expect(p.factorCount == 0)
     }
 
+    /// CG options that used to trap inside the solve (a remainder by zero, a negative range, a
+    /// history array of Int.max entries) are typed errors before any work; a window longer
+    /// than any solve (Int.max) turns its test off.
+    @Test("Invalid CG and step-solver options are typed errors; Int.max windows turn their tests off")
+    func stepSolverOptionRefusals() throws {
+        let base = try circleGraph(count: 10)
+        let refusals: [(String, (inout PoseGraphStepSolver.Options) -> Void)] = [
+            ("residualReplacementInterval must be ≥ 1", { $0.conjugateGradient.residualReplacementInterval = 0 }),
+            ("energyDelay must be ≥ 1", { $0.conjugateGradient.energyDelay = -1 }),
+            ("stagnationWindow must be ≥ 1", { $0.conjugateGradient.stagnationWindow = -1 }),
+            ("relativeTolerance must be finite and ≥ 0", { $0.conjugateGradient.relativeTolerance = .nan }),
+        ]
+        for (message, change) in refusals {
+            var solverOptions = PoseGraphStepSolver.Options()
+            change(&solverOptions)
+            var p = base
+            #expect(throws: OptimizerError.invalidOption("conjugateGradient: invalid option: \(message)")) {
+                try solvePoseGraph(&p, .mixed, solverOptions: solverOptions)
+            }
+        }
+        var forcing = PoseGraphStepSolver.Options()
+        forcing.minForcing = .nan
+        var p = base
+        #expect(throws: OptimizerError.invalidOption("need 0 < minForcing ≤ maxForcing < 1")) {
+            try solvePoseGraph(&p, .mixed, solverOptions: forcing)
+        }
+        var ba = BundleAdjustmentStepSolver.Options()
+        ba.cgnr.conjugateGradient.residualReplacementInterval = 0
+        #expect(throws: OptimizerError.invalidOption(
+            "cgnr.conjugateGradient: invalid option: residualReplacementInterval must be ≥ 1")) { try ba.validate() }
+        var window = SlidingWindowBA.Options()
+        window.kernel = .huber(threshold: -1)
+        #expect(throws: OptimizerError.self) { _ = try SlidingWindowBA(calibration: PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240), options: window) }
+        window = SlidingWindowBA.Options()
+        window.stepSolver.cgnr.conjugateGradient.energyDelay = 0
+        #expect(throws: OptimizerError.self) { _ = try SlidingWindowBA(calibration: PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240), options: window) }
+
+        var unbounded = PoseGraphStepSolver.Options()
+        unbounded.conjugateGradient.stagnationWindow = .max
+        unbounded.conjugateGradient.energyDelay = .max
+        var q = base
+        let reference = try solvePoseGraph(&q, .fp64)
+        q = base
+        let summary = try solvePoseGraph(&q, .mixed, solverOptions: unbounded)
+        // The optimum of this noise-free circle is 0: both end within 1e-9 of the start's cost.
+        #expect(summary.initialCost > 1)
+        #expect(abs(summary.finalCost - reference.finalCost) <= 1e-9 * summary.initialCost)
+    }
+
     @Test("Invalid optimizer options and a non-finite initial cost are typed errors before any work")
     func optimizerRefusals() throws {
         var p = try circleGraph(count: 10)
         var options = LevenbergMarquardt.Options()
         options.initialLambda = -1
-        #expect(throws: OptimizerError.invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda")) {
+        #expect(throws: OptimizerError.invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda < ∞")) {
+            try solvePoseGraph(&p, .fp64, options: options)
+        }
+        // An infinite λ ceiling would let LM raise λ forever instead of stopping at noProgress.
+        options = LevenbergMarquardt.Options()
+        options.maxLambda = .infinity
+        #expect(throws: OptimizerError.invalidOption("need 0 < minLambda ≤ initialLambda ≤ maxLambda < ∞")) {
             try solvePoseGraph(&p, .fp64, options: options)
         }
         options = LevenbergMarquardt.Options()

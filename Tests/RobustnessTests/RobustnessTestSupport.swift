@@ -28,9 +28,10 @@ func nonFiniteVariables(_ problem: Problem) -> [Int] {
 /// Solves a pose graph in place with Levenberg-Marquardt and the pose-graph step solver.
 @discardableResult
 func solvePoseGraph(
-    _ problem: inout Problem, _ preset: PrecisionPlan.Preset, options: LevenbergMarquardt.Options = .init()
+    _ problem: inout Problem, _ preset: PrecisionPlan.Preset, options: LevenbergMarquardt.Options = .init(),
+    solverOptions: PoseGraphStepSolver.Options = .init()
 ) throws -> Summary {
-    var solver = PoseGraphStepSolver()
+    var solver = PoseGraphStepSolver(options: solverOptions)
     return try LevenbergMarquardt(options: options).minimize(
         &problem, plan: .preset(preset, for: .poseGraph), stepSolver: &solver)
 }

@@ -111,7 +111,9 @@ extension SlidingWindowBA {
                 throw .invalidOption("priorObservationGate and priorRejectionGate must be > 0")
             }
             guard pixelSigma > 0, pixelSigma.isFinite else { throw .invalidOption("pixelSigma must be finite and > 0") }
+            guard kernel.isValid else { throw .invalidOption("kernel \(kernel) needs a finite positive parameter") }
             try optimizer.validate()
+            try stepSolver.validate()
         }
     }
 }

@@ -33,10 +33,23 @@ public struct BundleAdjustmentStepSolver: StepSolver {
 
         /// Creates options with the documented defaults.
         public init() {}
+
+        /// Checks the ranges of the CGNR options: its CG options
+        /// (``ConjugateGradient/Options/validate()``) and a non-negative Schur refresh bound.
+        /// ``LevenbergMarquardt/minimize(_:plan:stepSolver:)`` calls it.
+        /// - Throws: ``OptimizerError/invalidOption(_:)`` naming the option.
+        public func validate() throws(OptimizerError) {
+            do { try cgnr.conjugateGradient.validate() } catch { throw .invalidOption("cgnr.conjugateGradient: \(error)") }
+            guard cgnr.schurRefreshIterations >= 0 else { throw .invalidOption("cgnr.schurRefreshIterations must be ≥ 0") }
+        }
+
     }
 
     /// The options of this solver.
     public var options: Options
+
+    /// Checks ``options`` (``Options/validate()``).
+    public func validateOptions() throws(OptimizerError) { try options.validate() }
     /// Symbolic analyses done (layouts built, CHOLMOD analyses).
     public private(set) var symbolicAnalyses = 0
     /// Seconds spent in symbolic analysis (layouts, CHOLMOD analyses) since creation.

@@ -135,10 +135,38 @@ public struct PoseGraphStepSolver: StepSolver {
 
         /// Creates options with the documented defaults.
         public init() {}
+
+        /// Checks the ranges: the CG options (``ConjugateGradient/Options/validate()``),
+        /// 0 < `minForcing` ≤ `maxForcing` < 1, non-negative fill level, coarse aggregates,
+        /// refinements and refresh minimum, a refresh growth ≥ 1 and a finite, non-negative
+        /// reordering growth. ``LevenbergMarquardt/minimize(_:plan:stepSolver:)`` calls it.
+        /// - Throws: ``OptimizerError/invalidOption(_:)`` naming the option.
+        public func validate() throws(OptimizerError) {
+            do { try conjugateGradient.validate() } catch { throw .invalidOption("conjugateGradient: \(error)") }
+            guard minForcing > 0, minForcing <= maxForcing, maxForcing < 1 else {
+                throw .invalidOption("need 0 < minForcing ≤ maxForcing < 1")
+            }
+            for (name, value) in [
+                ("preconditionerFillLevel", preconditionerFillLevel), ("coarseAggregates", coarseAggregates),
+                ("maxRefinements", maxRefinements), ("adaptiveRefreshMinimum", adaptiveRefreshMinimum),
+            ] where value < 0 {
+                throw .invalidOption("\(name) must be ≥ 0")
+            }
+            guard adaptiveRefreshGrowth >= 1, adaptiveRefreshGrowth.isFinite else {
+                throw .invalidOption("adaptiveRefreshGrowth must be finite and ≥ 1")
+            }
+            guard reorderingGrowth >= 0, reorderingGrowth.isFinite else {
+                throw .invalidOption("reorderingGrowth must be finite and ≥ 0")
+            }
+        }
+
     }
 
     /// The options of this solver.
     public var options: Options
+
+    /// Checks ``options`` (``Options/validate()``).
+    public func validateOptions() throws(OptimizerError) { try options.validate() }
     /// Symbolic analyses done from scratch (pattern builds, CHOLMOD analyses, AMD orderings).
     public private(set) var symbolicAnalyses = 0
     /// Symbolic analyses that extended an earlier solve's orderings to a grown problem.
