@@ -33,4 +33,23 @@ import MixedSLAM
             #expect(bal != (try BALReprojectionFactor(camera: 0, point: 1, measurement: SIMD2(-3, 4), information: other)))
         }
     }
+
+    /// The eigen-decomposition works at any scale: the same 2×2 matrix, eigenvalues 3 and −1,
+    /// scaled by 1e160 (its squared norm overflows), by 1 and by 1e-320 (subnormal entries)
+    /// gives the scaled eigenvalues to a few ulps, because the matrix is scaled by a power of
+    /// two first.
+    @Test(arguments: [1e160, 1, 1e-320])
+    func eigenvaluesAtAnyScale(scale: Double) {
+        let eigen = SymmetricEigen(symmetric: [1 * scale, 2 * scale, 2 * scale, 1 * scale], dimension: 2)
+        let values = eigen.eigenvalues.sorted()
+        #expect(abs(values[0] - -1 * scale) <= 4 * Double.ulpOfOne * 3 * scale + Double.leastNonzeroMagnitude * 4)
+        #expect(abs(values[1] - 3 * scale) <= 4 * Double.ulpOfOne * 3 * scale + Double.leastNonzeroMagnitude * 4)
+    }
+
+    /// A dimension outside 1...64 is a typed error, not a trap in the loops over it.
+    @Test func informationDimensionIsValidated() {
+        #expect(throws: InformationMatrix.Defect.invalidDimension(-1)) { try InformationMatrix([1], dimension: -1) }
+        #expect(throws: InformationMatrix.Defect.invalidDimension(0)) { try InformationMatrix([], dimension: 0) }
+        #expect(throws: InformationMatrix.Defect.invalidDimension(-2)) { try InformationMatrix.isotropic(sigma: 1, dimension: -2) }
+    }
 }

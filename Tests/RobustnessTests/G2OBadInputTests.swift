@@ -143,6 +143,17 @@ struct G2OBadInputTests {
         } catch {
             #expect(error.line == 3)
         }
+        // Indefinite with entries near 1e160 (eigenvalues about ±1e160), where the squared
+        // norms of the eigen-decomposition overflow: projected and counted too, or rejected.
+        let huge = v + "EDGE_SE2 0 1 1 0 0 1e155 1e160 0 1e155 0 1\n"
+        let (_, hugeReport) = try G2OReader.read(text: huge)
+        #expect(hugeReport.projectedInformationCount == 1)
+        do {
+            _ = try G2OReader.read(text: huge, options: options)
+            Issue.record("accepted huge indefinite information under .reject")
+        } catch {
+            #expect(error.line == 3)
+        }
     }
 
     @Test("Load report counts every repair: reversed, duplicate, projected, skipped, chained")

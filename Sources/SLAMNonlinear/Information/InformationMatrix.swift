@@ -16,6 +16,8 @@ public struct InformationMatrix: Sendable, Equatable {
     public enum Defect: Error, Equatable, Sendable, CustomStringConvertible {
         /// Wrong number of entries.
         case wrongSize(expected: Int, actual: Int)
+        /// The dimension is not in 1...64.
+        case invalidDimension(Int)
         /// An entry is NaN or infinite.
         case nonFinite
         /// Ω differs from Ωᵀ by more than 10⁻⁹ relative.
@@ -27,6 +29,7 @@ public struct InformationMatrix: Sendable, Equatable {
         public var description: String {
             switch self {
             case .wrongSize(let e, let a): return "information has \(a) entries, expected \(e)"
+            case .invalidDimension(let n): return "information dimension \(n) is not in 1...64"
             case .nonFinite: return "information has a NaN or infinite entry"
             case .asymmetric(let d): return "information is not symmetric (max |Ω − Ωᵀ| = \(d))"
             case .indefinite(let l): return "information is indefinite (smallest eigenvalue \(l))"
@@ -43,6 +46,7 @@ public struct InformationMatrix: Sendable, Equatable {
 
     /// Ω = diag(1/σ²) for standard deviations σ.
     public static func isotropic(sigma: Double, dimension n: Int) throws(Defect) -> InformationMatrix {
+        guard (1...64).contains(n) else { throw .invalidDimension(n) }
         var m = [Double](repeating: 0, count: n * n)
         for i in 0..<n { m[i * n + i] = 1 / (sigma * sigma) }
         return try InformationMatrix(m, dimension: n)
@@ -51,6 +55,7 @@ public struct InformationMatrix: Sendable, Equatable {
     /// Validates a row-major n×n matrix: finite, symmetric to 10⁻⁹ relative, PSD to 10⁻¹²
     /// relative. Use ``projected(_:dimension:)`` first to repair a defective matrix.
     public init(_ matrix: [Double], dimension n: Int) throws(Defect) {
+        guard (1...64).contains(n) else { throw .invalidDimension(n) }
         guard matrix.count == n * n else { throw .wrongSize(expected: n * n, actual: matrix.count) }
         guard matrix.allSatisfy(\.isFinite) else { throw .nonFinite }
         let scale = matrix.reduce(0) { max($0, abs($1)) }

@@ -12,10 +12,15 @@ public struct SymmetricEigen: Sendable {
     /// Decomposes the symmetric part ½(A + Aᵀ) of the row-major n×n matrix `matrix`.
     ///
     /// Sweeps until the off-diagonal mass is below 10⁻¹⁵ of the Frobenius norm (at most 64
-    /// sweeps; Jacobi converges quadratically, so small matrices need fewer than 10).
+    /// sweeps; Jacobi converges quadratically, so small matrices need fewer than 10). The
+    /// matrix is first scaled by a power of two that brings its largest entry near 1, which
+    /// changes no rounding but keeps the squared norms finite: with entries above ~1e154 they
+    /// overflowed, the convergence test compared ∞ with ∞ and no rotation ran.
     public init(symmetric matrix: [Double], dimension n: Int) {
         precondition(matrix.count == n * n, "matrix must be n×n")
-        var a = matrix
+        let largest = matrix.reduce(0) { max($0, abs($1)) }
+        let exponent = largest.isFinite && largest > 0 ? Int(largest.exponent) : 0
+        var a = matrix.map { Double(sign: .plus, exponent: -exponent, significand: $0) }
         for i in 0..<n {
             for j in (i + 1)..<max(i + 1, n) {
                 let m = 0.5 * (a[i * n + j] + a[j * n + i])
@@ -58,7 +63,7 @@ public struct SymmetricEigen: Sendable {
                 }
             }
         }
-        eigenvalues = (0..<n).map { a[$0 * n + $0] }
+        eigenvalues = (0..<n).map { Double(sign: .plus, exponent: exponent, significand: a[$0 * n + $0]) }
         eigenvectors = v
         dimension = n
     }
