@@ -55,7 +55,9 @@ public enum BALReader {
         var problem = Problem()
         problem.gauge = .explicitOnly
         var raw: [(camera: Int, point: Int, pixel: SIMD2<Double>, line: Int)] = []
-        raw.reserveCapacity(observations)
+        // A padded file can pass the byte bound with a forged count; reserve only what a real
+        // problem needs up front (each entry is 48 bytes) and grow with what is read.
+        raw.reserveCapacity(min(observations, 1 << 16))
         var behind = 0
         for k in 0..<observations {
             let c = try s.integer(expected: 4 * observations, found: 4 * k)
