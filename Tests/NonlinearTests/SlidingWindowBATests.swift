@@ -69,6 +69,55 @@ import Testing
         #expect(throws: OptimizerError.self) { try SlidingWindowBA(calibration: calibration, options: options) }
     }
 
+    /// A keyframe whose solve throws (one finite but absurd pixel of a triangulated landmark
+    /// overflows the cost) leaves the driver exactly as it was, after the window was full and
+    /// landmark priors were kept, so the same keyframe can be retried: the sequence then ends
+    /// bit for bit where an undisturbed one does.
+    @Test func aFailedSolveLeavesTheDriverUnchanged() throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        let camera = scenario.camera
+        var options = SlidingWindowBA.Options()
+        options.windowSize = 8
+        options.plan = .preset(.fp64, for: .bundleAdjustment)
+        let calibration = PinholeCalibration(fx: camera.fx, fy: camera.fy, cx: camera.cx, cy: camera.cy)
+        var undisturbed = try SlidingWindowBA(calibration: calibration, options: options)
+        var disturbed = undisturbed
+        let failing = 12
+        var failures = 0
+        for keyframe in 0..<scenario.keyframeCount {
+            let observations = try scenario.observations(inKeyframe: keyframe).map {
+                KeyframeObservation(landmark: $0.landmark, pixel: $0.pixel)
+            }
+            let pose = keyframe < 2 ? scenario.poses[keyframe] : nil
+            if keyframe == failing {
+                #expect(disturbed.landmarkPriors.count > 0 && disturbed.keyframeOrder.count > options.windowSize)
+                let tracked = try #require(observations.firstIndex { disturbed.landmarks[$0.landmark] != nil })
+                var absurd = observations
+                absurd[tracked].pixel = SIMD2(1e200, 1e200)
+                #expect(throws: OptimizerError.nonFiniteCost) {
+                    try disturbed.addKeyframe(id: keyframe, observations: absurd, pose: pose)
+                }
+                failures += 1
+                #expect(differences() == [])
+            }
+            try undisturbed.addKeyframe(id: keyframe, observations: observations, pose: pose)
+            try disturbed.addKeyframe(id: keyframe, observations: observations, pose: pose)
+        }
+        #expect(failures == 1)
+        #expect(differences() == [])
+
+        /// The parts of the drivers' state that differ (names only: the values are large).
+        func differences() -> [String] {
+            var names: [String] = []
+            if disturbed.estimates != undisturbed.estimates { names.append("estimates") }
+            if disturbed.landmarks != undisturbed.landmarks { names.append("landmarks") }
+            if disturbed.landmarkPriors != undisturbed.landmarkPriors { names.append("landmarkPriors") }
+            if disturbed.keyframeOrder != undisturbed.keyframeOrder { names.append("keyframeOrder") }
+            if disturbed.windowKeyframes != undisturbed.windowKeyframes { names.append("windowKeyframes") }
+            return names
+        }
+    }
+
     private func run(
         _ scenario: VisualOdometryScenario, keyframes: Int, windowSize: Int, plan: PrecisionPlan.Preset,
         tight: Bool = false, configure: (inout SlidingWindowBA.Options) -> Void = { _ in },

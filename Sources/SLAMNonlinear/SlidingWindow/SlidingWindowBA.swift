@@ -78,8 +78,8 @@ public struct SlidingWindowBA {
     ///
     /// - Parameter pose: initial world-from-camera pose; required for the first two keyframes,
     ///   otherwise the constant-velocity prediction is used when it is nil.
-    /// - Throws: ``SlidingWindowError`` for invalid input (the driver is unchanged then), or
-    ///   the optimizer's errors.
+    /// - Throws: ``SlidingWindowError`` for invalid input, or the optimizer's errors (such as
+    ///   ``OptimizerError/nonFiniteCost``); the driver is unchanged then.
     @discardableResult
     public mutating func addKeyframe(
         id: Int, observations: [KeyframeObservation], pose: SE3<Double>? = nil
@@ -108,11 +108,30 @@ public struct SlidingWindowBA {
             initial = (previous * (beforePrevious.inverse * previous)).normalized
         }
 
-        var summary = SlidingWindowSummary()
-        summary.keyframe = id
+        // A failed solve (e.g. a finite but absurd pixel whose cost overflows) restores the
+        // driver, so the keyframe can be retried. Only window-sized state is saved: earlier
+        // keyframes' estimates change only after a successful solve.
+        let saved = (window, landmarks, landmarkPriors)
         estimates[id] = initial
         keyframeOrder.append(id)
-        window.append(WindowKeyframe(id: id, observations: observations))
+        do {
+            return try solveWindow(adding: WindowKeyframe(id: id, observations: observations), start: start)
+        } catch {
+            estimates[id] = nil
+            keyframeOrder.removeLast()
+            (window, landmarks, landmarkPriors) = saved
+            throw error
+        }
+    }
+
+    /// Steps 2 to 6 for a keyframe whose initial estimate is set: the window's solve, and the
+    /// estimates it gives. Nothing after the solve throws.
+    private mutating func solveWindow(
+        adding keyframe: WindowKeyframe, start: ContinuousClock.Instant
+    ) throws -> SlidingWindowSummary {
+        var summary = SlidingWindowSummary()
+        summary.keyframe = keyframe.id
+        window.append(keyframe)
         if window.count > options.windowSize {
             let leaving = window.removeFirst()
             summary.removedKeyframe = leaving.id
