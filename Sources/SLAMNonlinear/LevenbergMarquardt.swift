@@ -268,6 +268,12 @@ public struct LevenbergMarquardt: Sendable {
                 summary.halfUnderflowCount += linearization.halfUnderflows
                 gradientMaxNorm = linearization.gradientMaxNorm
                 needsLinearization = false
+                if linearization.nonFiniteEntries > 0 {
+                    // Only a higher residual precision helps: the direct fp64 plan.
+                    if escalate("overflow", toDirect: true) { continue iterations }
+                    summary.termination = .residualOverflow
+                    break
+                }
                 if linearization.halfOverflows > 0, escalate("overflow") {
                     continue iterations
                 }

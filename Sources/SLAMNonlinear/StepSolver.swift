@@ -24,12 +24,18 @@ public struct LinearizationResult: Sendable {
     public var halfOverflows = 0
     /// fp16 casts that flushed to zero or subnormal.
     public var halfUnderflows = 0
+    /// Gradient or Hessian-diagonal entries that came out NaN or infinite because residuals or
+    /// Jacobians overflowed the plan's residual precision (below fp64) where fp64's do not.
+    /// Such a linearization cannot give a step: LM redoes it in fp64 under a switching plan,
+    /// and otherwise stops with ``Termination/residualOverflow``.
+    public var nonFiniteEntries = 0
 
     /// Creates a result.
-    public init(gradientMaxNorm: Double, halfOverflows: Int = 0, halfUnderflows: Int = 0) {
+    public init(gradientMaxNorm: Double, halfOverflows: Int = 0, halfUnderflows: Int = 0, nonFiniteEntries: Int = 0) {
         self.gradientMaxNorm = gradientMaxNorm
         self.halfOverflows = halfOverflows
         self.halfUnderflows = halfUnderflows
+        self.nonFiniteEntries = nonFiniteEntries
     }
 }
 

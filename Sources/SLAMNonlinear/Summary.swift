@@ -20,8 +20,9 @@ public enum TerminationReason: String, Sendable, Codable, Equatable {
     case zeroCost
     /// The problem has no free variables or no factors.
     case nothingToSolve
-    /// Residuals overflow the plan's residual precision (naive fp16 with large information):
-    /// the state is left at the start.
+    /// Residuals or Jacobians overflow the plan's residual precision (naive fp16 with large
+    /// information; fp32 only near 1e38) and the plan cannot switch: the state is left where
+    /// the overflow was met (the start, when the initial cost overflows).
     case residualOverflow
 }
 

@@ -323,6 +323,34 @@ enum BundleAdjustmentFixture {
             #expect(schurSolution.se3(keyframe)! == problem.se3(keyframe)!)
         }
     }
+
+    /// Pixel σ = 1e-40 (information 1e80): the start's whitened residuals and Jacobians
+    /// overflow fp32 but not fp64. Adaptive redoes the linearization in fp64 before its first
+    /// iteration and then follows the fp64 plan exactly; mixed stops with `residualOverflow`
+    /// and leaves the window where it was (it used to throw from the step solver).
+    @Test func singlePrecisionOverflowEscalatesOrStops() throws {
+        let scenario = try BundleAdjustmentFixture.scenario(pixelNoise: 1e-40, keyframes: 10)
+        let (problem, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 8)
+        func run(_ preset: PrecisionPlan.Preset) throws -> (Problem, Summary) {
+            var p = problem
+            var solver = BundleAdjustmentStepSolver()
+            let summary = try LevenbergMarquardt().minimize(
+                &p, plan: .preset(preset, for: .bundleAdjustment), stepSolver: &solver)
+            return (p, summary)
+        }
+        let (reference, fp64) = try run(.fp64)
+        #expect(fp64.initialCost.isFinite && fp64.initialCost > 1e80)
+        #expect(fp64.finalCost < 1e-6 * fp64.initialCost)
+        let (adapted, adaptive) = try run(.adaptive)
+        #expect(adaptive.switches.map(\.reason) == ["overflow"])
+        #expect(adaptive.switches.first?.iteration == 1 && adaptive.switches.first?.to == .fp64)
+        #expect(adaptive.finalCost == fp64.finalCost)
+        #expect(problem.variableIDs.allSatisfy { adapted.se3($0) == reference.se3($0) && adapted.point3($0) == reference.point3($0) })
+        let (stopped, mixed) = try run(.mixed)
+        #expect(mixed.termination == .residualOverflow && mixed.iterations == 0)
+        #expect(mixed.finalCost == mixed.initialCost)
+        #expect(problem.variableIDs.allSatisfy { stopped.se3($0) == problem.se3($0) && stopped.point3($0) == problem.point3($0) })
+    }
 }
 
 @Suite struct SyntheticBALTests {

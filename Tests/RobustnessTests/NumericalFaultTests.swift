@@ -39,6 +39,32 @@ struct NumericalFaultTests {
         #expect(switching.finalCost <= 1e-20 * switching.initialCost)
     }
 
+    @Test("Information 1e82: fp32 residuals overflow where fp64's do not; adaptive redoes the linearization in fp64, fixed plans stop with residualOverflow")
+    func singlePrecisionOverflow() throws {
+        // Whitened residuals ‖S e‖ ≈ 1e41·0.05 exceed fp32's 3.4e38; the fp64 cost (~1e81) and
+        // Hessian (~1e84) are finite.
+        let base = try circleGraph(count: 30, information: [1e82, 1e82, 1e82])
+        var reference = base
+        let fp64 = try solvePoseGraph(&reference, .fp64)
+        #expect(fp64.initialCost.isFinite && fp64.initialCost > 1e77)
+        #expect(fp64.finalCost <= 1e-20 * fp64.initialCost)
+        // Before any iteration adaptive switches to the direct fp64 plan, so it then takes
+        // fp64's iterations exactly.
+        var adaptive = base
+        let switching = try solvePoseGraph(&adaptive, .adaptive)
+        #expect(switching.switches.map(\.reason) == ["overflow"])
+        #expect(switching.switches.first?.iteration == 1 && switching.switches.first?.to == .fp64)
+        #expect(switching.finalCost == fp64.finalCost)
+        #expect(stateValues(adaptive) == stateValues(reference))
+        for preset in [PrecisionPlan.Preset.fp32, .mixed] {
+            var p = base
+            let s = try solvePoseGraph(&p, preset)
+            #expect(s.termination == .residualOverflow && s.iterations == 0, "\(preset)")
+            #expect(s.finalCost == s.initialCost, "\(preset)")
+            #expect(stateValues(p) == stateValues(base), "\(preset)")
+        }
+    }
+
     @Test("Millimetre graph with information 1e-4: fp16 underflows are counted, the solve stays finite")
     func halfUnderflow() throws {
         let base = try circleGraph(count: 30, radius: 1e-3, information: [1e-4, 1e-4, 1e-4], drift: 1e-5)

@@ -125,11 +125,12 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
         linearizationIsFinite = nonFinite == 0
         if nonFinite > 0 {
-            guard plan.residual == .fp16 else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian or residual") }
-            // Residuals evaluated in fp16 overflowed (the naive plan's failure mode): reported
-            // as fp16 overflows, and every step of this linearization fails, so LM escalates
-            // (adaptive) or stops at its last accepted state.
-            return LinearizationResult(gradientMaxNorm: .infinity, halfOverflows: nonFinite)
+            guard plan.residual < .fp64 else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian or residual") }
+            // Residuals or Jacobians overflowed the plan's residual precision (in fp16, the
+            // naive plan's failure mode, also counted as fp16 overflows).
+            return LinearizationResult(
+                gradientMaxNorm: .infinity, halfOverflows: plan.residual == .fp16 ? nonFinite : 0,
+                nonFiniteEntries: nonFinite)
         }
         let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
         var result = LinearizationResult(gradientMaxNorm: maxNorm)
@@ -170,7 +171,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     /// Solves (JᵀJ + λD) δ = −g and returns δ in the problem's free-variable order.
     public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let s = system else { throw LinearSolverError.patternChanged }
-        guard linearizationIsFinite else { throw LinearSolverError.nonFinite("fp16 linearization overflowed") }
+        guard linearizationIsFinite else { throw LinearSolverError.nonFinite("the linearization overflowed") }
         let damping = damping.shift(diagonal: diagonal)
         var result: StepResult
         var delta: [Double]

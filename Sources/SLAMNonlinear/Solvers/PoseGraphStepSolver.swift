@@ -189,6 +189,8 @@ public struct PoseGraphStepSolver: StepSolver {
     private var jacobianSource: [Int] = []
     private var gradient: [Double] = []
     private var diagonal: [Double] = []
+    /// Whether the last linearization's gradient and Hessian diagonal are finite.
+    private var linearizationIsFinite = true
     private var cholmod: Cholmod?
     private var ordering: [Int32]?
     private var incompleteFactor: IncompleteCholesky?
@@ -251,7 +253,15 @@ public struct PoseGraphStepSolver: StepSolver {
             for i in 0..<b { diagonal[v * b + i] = h.values[block * bb + i * b + i] }
         }
         for g in gradient { maxNorm = max(maxNorm, abs(g)) }
-        guard maxNorm.isFinite else { throw LinearSolverError.nonFinite("gradient") }
+        let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
+        linearizationIsFinite = nonFinite == 0
+        if nonFinite > 0 {
+            guard plan.residual < .fp64 else { throw LinearSolverError.nonFinite("gradient") }
+            // Residuals or Jacobians overflowed the plan's residual precision: LM escalates or stops.
+            return LinearizationResult(
+                gradientMaxNorm: .infinity, halfOverflows: plan.residual == .fp16 ? nonFinite : 0,
+                nonFiniteEntries: nonFinite)
+        }
         if initialGradientNorm == 0 { initialGradientNorm = maxNorm }
         return LinearizationResult(gradientMaxNorm: maxNorm)
     }
@@ -259,6 +269,7 @@ public struct PoseGraphStepSolver: StepSolver {
     /// Solves (H + λD) δ = −g for the last linearization.
     public mutating func solve(damping: Damping, plan: PrecisionPlan) throws -> StepResult {
         guard let h = hessian else { throw LinearSolverError.patternChanged }
+        guard linearizationIsFinite else { throw LinearSolverError.nonFinite("the linearization overflowed") }
         let n = gradient.count
         let shift = damping.shift(diagonal: diagonal)
         var delta = [Double](repeating: 0, count: n)
