@@ -18,7 +18,7 @@ struct PoseGraphCommand: ParsableCommand {
     @Argument(help: "g2o files (paths, or names inside the dataset directory).")
     var files: [String] = []
 
-    @Option(help: "Solves per plan; times are medians.")
+    @Option(help: "Solves per plan (1 to 1000); times are medians.")
     var repeats = 1
 
     @Option(help: "SE(3) error: logmap (GTSAM, default) or g2o (quaternion vector part).")
@@ -80,6 +80,8 @@ struct PoseGraphCommand: ParsableCommand {
         }
         solverOptions.krylovOperator = krylovOperator
         guard coarseAggregates >= 0 else { throw ValidationError("--coarse-aggregates must be 0 or more") }
+        // Medians settle within a few repeats; a huge count would only run (and store times) for ever.
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1 to 1000") }
         solverOptions.preconditioner = kind
         solverOptions.preconditionerOrdering = icOrder
         solverOptions.preconditionerFillLevel = icFill

@@ -53,6 +53,12 @@ struct VisualOdometry: ParsableCommand {
     func run() throws {
         LinearAlgebraThreads.setCount(1)
         let plans = try common.presets()
+        guard (1...GroundRobotRoute.maximumCount).contains(keyframes) else {
+            throw ValidationError("--keyframes must be 1 to \(GroundRobotRoute.maximumCount)")
+        }
+        guard (1...keyframes).contains(windowSize) else {
+            throw ValidationError("--window-size must be 1 to --keyframes (\(keyframes))")
+        }
         var options = VisualOdometryBenchmark.Options()
         options.scenario.keyframeCount = keyframes
         options.scenario.seed = common.seed
@@ -97,7 +103,7 @@ struct VisualOdometry: ParsableCommand {
         var sequences: [VisualOdometryBenchmark.SequenceResult] = []
         if sequence {
             let scenario = try VisualOdometryScenario(options: options.scenario)
-            let count = min(keyframes, (windows > 0 ? windows : keyframes) + windowSize - 1)
+            let count = windows > 0 && windows < keyframes ? min(keyframes, windows + windowSize - 1) : keyframes
             for plan in plans {
                 sequences.append(try VisualOdometryBenchmark.sequence(
                     scenario, plan: plan, keyframes: count, options: options) { done, total in

@@ -57,8 +57,13 @@ struct FloorPlanAndRouteTests {
             }
         })
         #expect(visitedRooms.count == plan.rooms.count)
-        #expect(throws: EvaluationError.self) {
-            try GroundRobotRoute(floorPlan: plan, count: 10, stepLength: 0, seed: 1)
+        // Each refused before drawing: a zero step, and counts or steps that would exhaust memory
+        // or trap (Int.max samples reserved; 1e300 m steps split into Int(5e301) substeps).
+        for (count, stepLength) in [(10, 0.0), (0, 0.2), (GroundRobotRoute.maximumCount + 1, 0.2), (Int.max, 0.2), (10, 1e300)] {
+            #expect(throws: EvaluationError.invalidArgument(
+                "route needs 1 ≤ count ≤ 1000000, stepLength in (0, 100] m and minimumTurnRadius in (0, 1] m")) {
+                try GroundRobotRoute(floorPlan: plan, count: count, stepLength: stepLength, seed: 1)
+            }
         }
     }
 }

@@ -30,6 +30,15 @@ import Testing
     @Test func rejectsTooSmallGraphsAndMixedKinds() throws {
         let problem = try Self.scenarioProblem(poses: 60)
         #expect(throws: EvaluationError.self) { try IncrementalPoseGraphBenchmark.run(problem, name: "small") }
+        // steps × posesPerStep beyond Int's range is refused, not a multiplication trap.
+        for (steps, posesPerStep) in [(Int.max, 10), (10, Int.max), (1 << 32, 1 << 31)] {
+            var options = IncrementalPoseGraphBenchmark.Options()
+            options.steps = steps
+            options.posesPerStep = posesPerStep
+            #expect(throws: EvaluationError.invalidArgument("60 poses cannot grow \(steps) × \(posesPerStep)")) {
+                try IncrementalPoseGraphBenchmark.run(problem, name: "huge", options: options)
+            }
+        }
         var mixed = Problem()
         try mixed.addSE2(id: 0, SE2(x: 0, y: 0, theta: 0))
         try mixed.addSE3(id: 1, .identity)

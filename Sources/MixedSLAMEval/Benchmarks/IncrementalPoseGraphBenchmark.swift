@@ -124,8 +124,8 @@ public enum IncrementalPoseGraphBenchmark {
     private static func replay<Pose: GraphPose>(
         _ problem: Problem, ids: [Int], name: String, kind: String, options: Options, edge: (Factor) -> Edge<Pose>?
     ) throws -> Result {
-        let growth = options.steps * options.posesPerStep
-        guard options.steps > 0, options.posesPerStep > 0, ids.count >= growth + 2 else {
+        let (growth, overflow) = options.steps.multipliedReportingOverflow(by: options.posesPerStep)
+        guard options.steps > 0, options.posesPerStep > 0, !overflow, ids.count - 2 >= growth else {
             throw EvaluationError.invalidArgument("\(ids.count) poses cannot grow \(options.steps) × \(options.posesPerStep)")
         }
         var index: [Int: Int] = [:]

@@ -29,19 +29,24 @@ public struct GroundRobotRoute: Sendable {
     /// The samples, `count` of them, starting at the west end of the corridor heading east.
     public let samples: [Sample]
 
+    /// The most samples a route holds: a day of driving at 10 Hz, far beyond any benchmark.
+    /// Counts beyond it would only exhaust memory (or run for ever) while the route is drawn.
+    public static let maximumCount = 1_000_000
+
     /// Drives the tour and samples it `count` times.
     ///
-    /// Throws unless `count` ≥ 1, `stepLength` > 0 and 0 < `minimumTurnRadius` ≤ 1 m (a wider
-    /// radius would not fit through the doorways).
+    /// Throws unless 1 ≤ `count` ≤ ``maximumCount``, 0 < `stepLength` ≤ 100 m (longer than the
+    /// house) and 0 < `minimumTurnRadius` ≤ 1 m (a wider radius would not fit through the
+    /// doorways).
     public init(
         floorPlan: HouseFloorPlan, count: Int, stepLength: Double, minimumTurnRadius: Double = 0.4,
         seed: UInt64
     ) throws {
-        guard count >= 1, stepLength > 0, stepLength.isFinite, minimumTurnRadius > 0,
+        guard (1...Self.maximumCount).contains(count), stepLength > 0, stepLength <= 100, minimumTurnRadius > 0,
             minimumTurnRadius <= 1
         else {
             throw EvaluationError.invalidArgument(
-                "route needs count ≥ 1, stepLength > 0 and minimumTurnRadius in (0, 1] m")
+                "route needs 1 ≤ count ≤ \(Self.maximumCount), stepLength in (0, 100] m and minimumTurnRadius in (0, 1] m")
         }
         self.floorPlan = floorPlan
         self.stepLength = stepLength

@@ -201,9 +201,10 @@ public struct VisualOdometryScenario: Sendable {
             estimated: estimate, reference: Array(poses[window.keyframes]), alignment: alignment)
     }
 
-    /// Number of full windows of `size` keyframes: one ending at every keyframe from size − 1 on.
+    /// Number of full windows of `size` keyframes: one ending at every keyframe from size − 1
+    /// on (none for a size below 1).
     public func windowCount(size: Int = 50) -> Int {
-        max(0, keyframeCount - size + 1)
+        size >= 1 ? max(0, keyframeCount - size + 1) : 0
     }
 
     /// The window of keyframes [`last` − `size` + 1, `last`], with the landmarks observed in at
