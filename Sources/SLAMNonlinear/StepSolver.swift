@@ -1,3 +1,4 @@
+import SLAMLinear
 import SLAMSparse
 
 /// What the optimizer needs of a nonlinear least-squares problem: its cost, a state it can
@@ -36,6 +37,24 @@ public struct LinearizationResult: Sendable {
         self.halfOverflows = halfOverflows
         self.halfUnderflows = halfUnderflows
         self.nonFiniteEntries = nonFiniteEntries
+    }
+}
+
+extension LinearizationResult {
+    /// The result for a gradient `g` and Hessian diagonal `d` with NaN or infinite entries, or
+    /// `nil` when every entry is finite. Below fp64 the plan's residual precision overflowed
+    /// (fp16's count as fp16 overflows too) and the result says so; an fp64 linearization
+    /// that is not finite is an error.
+    /// - Throws: ``LinearSolverError/nonFinite(_:)`` naming `what` for an fp64 residual plan.
+    static func overflow(gradient g: [Double], diagonal d: [Double], plan: PrecisionPlan, what: String) throws
+        -> LinearizationResult?
+    {
+        let nonFinite = g.count(where: { !$0.isFinite }) + d.count(where: { !$0.isFinite })
+        guard nonFinite > 0 else { return nil }
+        guard plan.residual < .fp64 else { throw LinearSolverError.nonFinite(what) }
+        return LinearizationResult(
+            gradientMaxNorm: .infinity, halfOverflows: plan.residual == .fp16 ? nonFinite : 0,
+            nonFiniteEntries: nonFinite)
     }
 }
 

@@ -122,16 +122,10 @@ public struct BundleAdjustmentStepSolver: StepSolver {
         Self.gather(
             lin.jacobians, at: pointJacobianOfObservation, rows: rowsOfObservation, width: 3, into: &s.pointBlocks)
         (gradient, diagonal) = s.gradientAndDiagonal()
-        let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
-        linearizationIsFinite = nonFinite == 0
-        if nonFinite > 0 {
-            guard plan.residual < .fp64 else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian or residual") }
-            // Residuals or Jacobians overflowed the plan's residual precision (in fp16, the
-            // naive plan's failure mode, also counted as fp16 overflows).
-            return LinearizationResult(
-                gradientMaxNorm: .infinity, halfOverflows: plan.residual == .fp16 ? nonFinite : 0,
-                nonFiniteEntries: nonFinite)
-        }
+        let overflow = try LinearizationResult.overflow(
+            gradient: gradient, diagonal: diagonal, plan: plan, what: "bundle-adjustment Jacobian or residual")
+        linearizationIsFinite = overflow == nil
+        if let overflow { return overflow }
         let maxNorm = gradient.reduce(0) { max($0, abs($1)) }
         var result = LinearizationResult(gradientMaxNorm: maxNorm)
         if method(for: plan) == .cgnr {

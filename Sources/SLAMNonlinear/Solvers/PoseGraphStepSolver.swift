@@ -253,15 +253,10 @@ public struct PoseGraphStepSolver: StepSolver {
             for i in 0..<b { diagonal[v * b + i] = h.values[block * bb + i * b + i] }
         }
         for g in gradient { maxNorm = max(maxNorm, abs(g)) }
-        let nonFinite = gradient.count(where: { !$0.isFinite }) + diagonal.count(where: { !$0.isFinite })
-        linearizationIsFinite = nonFinite == 0
-        if nonFinite > 0 {
-            guard plan.residual < .fp64 else { throw LinearSolverError.nonFinite("gradient") }
-            // Residuals or Jacobians overflowed the plan's residual precision: LM escalates or stops.
-            return LinearizationResult(
-                gradientMaxNorm: .infinity, halfOverflows: plan.residual == .fp16 ? nonFinite : 0,
-                nonFiniteEntries: nonFinite)
-        }
+        let overflow = try LinearizationResult.overflow(
+            gradient: gradient, diagonal: diagonal, plan: plan, what: "gradient")
+        linearizationIsFinite = overflow == nil
+        if let overflow { return overflow }
         if initialGradientNorm == 0 { initialGradientNorm = maxNorm }
         return LinearizationResult(gradientMaxNorm: maxNorm)
     }
