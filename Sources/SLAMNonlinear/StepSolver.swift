@@ -28,7 +28,7 @@ public struct LinearizationResult: Sendable {
     /// Gradient or Hessian-diagonal entries that came out NaN or infinite because residuals or
     /// Jacobians overflowed the plan's residual precision (below fp64) where fp64's do not.
     /// Such a linearization cannot give a step: LM redoes it in fp64 under a switching plan,
-    /// and otherwise stops with ``Termination/residualOverflow``.
+    /// and otherwise stops with ``TerminationReason/residualOverflow``.
     public var nonFiniteEntries = 0
 
     /// Creates a result.
