@@ -100,6 +100,16 @@ public struct SE3<Scalar: GeometryScalar>: Sendable, Equatable {
     @inlinable
     public func act(_ p: SIMD3<Scalar>) -> SIMD3<Scalar> { rotation.act(p) + translation }
 
+    /// Whether every translation and quaternion component is finite. Checked per component:
+    /// a translation near the top of the range (1e200) is finite although its squared norm
+    /// overflows.
+    @inlinable
+    public var isFinite: Bool {
+        let t = translation, q = rotation.vector
+        return t.x.isFinite && t.y.isFinite && t.z.isFinite && rotation.w.isFinite && q.x.isFinite && q.y.isFinite
+            && q.z.isFinite
+    }
+
     /// The same transform with its rotation rescaled to unit length.
     @inlinable
     public var normalized: SE3 { SE3(rotation: rotation.normalized, translation: translation) }

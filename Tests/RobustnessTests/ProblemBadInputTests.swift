@@ -162,6 +162,24 @@ struct ProblemBadInputTests {
             try LevenbergMarquardt().minimize(&ba, plan: .preset(.fp64, for: .bundleAdjustment), stepSolver: &solver)
         }
         #expect(nonFiniteVariables(ba).isEmpty)
+
+        // Coordinates of 1e200 are finite (only their squared norm overflows): accepted like
+        // SE(2)'s, and the solve refuses their overflowing cost, leaving the state as it was.
+        var far = Problem()
+        try far.addSE3(id: 0, .identity)
+        try far.addSE3(id: 1, SE3(rotation: .identity, translation: SIMD3(1e200, 0, 0)))
+        try far.addPoint3(id: 2, SIMD3(0, 1e200, 0))
+        try far.add(BetweenFactorSE3(from: 0, to: 1, measurement: SE3(rotation: .identity, translation: SIMD3(1, 0, 0))))
+        try far.add(PriorFactorPoint3(variable: 2, measurement: SIMD3(0, 0, 1e200)))
+        let before = stateValues(far)
+        var farSolver = PoseGraphStepSolver()
+        #expect(throws: OptimizerError.nonFiniteCost) {
+            try LevenbergMarquardt().minimize(&far, plan: .preset(.fp64, for: .poseGraph), stepSolver: &farSolver)
+        }
+        #expect(stateValues(far) == before)
+        #expect(throws: ProblemError.nonFiniteValue(id: 3)) {
+            try far.addSE3(id: 3, SE3(rotation: .identity, translation: SIMD3(0, 0, .infinity)))
+        }
     }
 
     @Test("No fixed variable: damping holds the gauge, every plan reaches the optimum; Gauss-Newton stops unchanged")

@@ -40,9 +40,7 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         kernel: RobustKernel = .none, error: SE3ErrorConvention = .logMap
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 6, kernel: kernel)
-        guard measurement.translation.norm.isFinite, measurement.rotation.w.isFinite,
-            measurement.rotation.vector.norm.isFinite
-        else { throw .nonFiniteMeasurement }
+        guard measurement.isFinite else { throw .nonFiniteMeasurement }
         self.from = from
         self.to = to
         self.measurement = measurement

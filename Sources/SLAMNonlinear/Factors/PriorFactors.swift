@@ -80,9 +80,7 @@ public struct PriorFactorSE3: Sendable, Equatable {
         kernel: RobustKernel = .none
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 6, kernel: kernel)
-        guard measurement.translation.norm.isFinite, measurement.rotation.w.isFinite,
-            measurement.rotation.vector.norm.isFinite
-        else { throw .nonFiniteMeasurement }
+        guard measurement.isFinite else { throw .nonFiniteMeasurement }
         self.variable = variable
         self.measurement = measurement
         self.information = information
@@ -139,7 +137,7 @@ public struct PriorFactorPoint3: Sendable, Equatable {
         kernel: RobustKernel = .none
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 3, kernel: kernel)
-        guard measurement.norm.isFinite else { throw .nonFiniteMeasurement }
+        guard measurement.allFinite else { throw .nonFiniteMeasurement }
         self.variable = variable
         self.measurement = measurement
         self.information = information

@@ -95,15 +95,14 @@ public struct Problem: Sendable {
 
     /// Adds an SE(3) pose.
     public mutating func addSE3(id: Int, _ value: SE3<Double>) throws(ProblemError) {
-        guard value.translation.norm.isFinite, value.rotation.w.isFinite, value.rotation.vector.norm.isFinite
-        else { throw .nonFiniteValue(id: id) }
+        guard value.isFinite else { throw .nonFiniteValue(id: id) }
         try register(id: id, kind: .se3, slot: state.se3.count)
         state.se3.append(value)
     }
 
     /// Adds a 3-D point (landmark).
     public mutating func addPoint3(id: Int, _ value: SIMD3<Double>) throws(ProblemError) {
-        guard value.norm.isFinite else { throw .nonFiniteValue(id: id) }
+        guard value.allFinite else { throw .nonFiniteValue(id: id) }
         try register(id: id, kind: .point3, slot: state.points.count)
         state.points.append(value)
     }
@@ -141,14 +140,13 @@ public struct Problem: Sendable {
     /// Replaces the value of SE(3) pose `id`; a non-finite value is refused like in ``addSE3(id:_:)``.
     public mutating func setSE3(_ id: Int, _ value: SE3<Double>) throws(ProblemError) {
         let slot = try slot(of: id, .se3)
-        guard value.translation.norm.isFinite, value.rotation.w.isFinite, value.rotation.vector.norm.isFinite
-        else { throw .nonFiniteValue(id: id) }
+        guard value.isFinite else { throw .nonFiniteValue(id: id) }
         state.se3[slot] = value
     }
     /// Replaces the value of point `id`; a non-finite value is refused like in ``addPoint3(id:_:)``.
     public mutating func setPoint3(_ id: Int, _ value: SIMD3<Double>) throws(ProblemError) {
         let slot = try slot(of: id, .point3)
-        guard value.norm.isFinite else { throw .nonFiniteValue(id: id) }
+        guard value.allFinite else { throw .nonFiniteValue(id: id) }
         state.points[slot] = value
     }
     /// Replaces the value of BAL camera `id`; a non-finite value is refused like in ``addBALCamera(id:_:)``.

@@ -97,7 +97,7 @@ public struct SlidingWindowBA {
         }
         let initial: SE3<Double>
         if let pose {
-            guard pose.translation.norm.isFinite, pose.rotation.w.isFinite, pose.rotation.vector.norm.isFinite else {
+            guard pose.isFinite else {
                 throw SlidingWindowError.nonFinitePose(keyframe: id)
             }
             initial = pose.normalized
