@@ -35,10 +35,10 @@ import MixedSLAM
     }
 
     /// The eigen-decomposition works at any scale: the same 2×2 matrix, eigenvalues 3 and −1,
-    /// scaled by 1e160 (its squared norm overflows), by 1 and by 1e-320 (subnormal entries)
-    /// gives the scaled eigenvalues to a few ulps, because the matrix is scaled by a power of
-    /// two first.
-    @Test(arguments: [1e160, 1, 1e-320])
+    /// scaled by 1e160 (its squared norm overflows), by 1 and by 2⁻¹⁰⁶³ ≈ 1e-320 (subnormal
+    /// entries, written in hex to be exact) gives the scaled eigenvalues to a few ulps, because
+    /// the matrix is scaled by a power of two first.
+    @Test(arguments: [1e160, 1, 0x1p-1063])
     func eigenvaluesAtAnyScale(scale: Double) {
         let eigen = SymmetricEigen(symmetric: [1 * scale, 2 * scale, 2 * scale, 1 * scale], dimension: 2)
         let values = eigen.eigenvalues.sorted()
