@@ -34,6 +34,44 @@ import MixedSLAM
         }
     }
 
+    /// A full, non-symmetric-looking 6×6 Ω (distinct entries in every block) and a 3×3 one:
+    /// the pose and point factors keep Ω and S inline as matrices, and a block or transpose
+    /// mixed up in the round trip would show here.
+    private func poseInformations() throws -> (three: InformationMatrix, six: InformationMatrix) {
+        var six = [Double](repeating: 0, count: 36)
+        for i in 0..<6 {
+            for j in 0..<6 { six[i * 6 + j] = i == j ? 40 + Double(i) : 1 / Double(2 + i + 2 * j + i * j) }
+        }
+        for i in 0..<6 { for j in 0..<i { six[i * 6 + j] = six[j * 6 + i] } }
+        return (try InformationMatrix([9, 2, 1, 2, 7, 0.5, 1, 0.5, 5], dimension: 3), try InformationMatrix(six, dimension: 6))
+    }
+
+    /// The between and prior factors give back the Ω and S they were given, bit for bit, and
+    /// factors with another Ω differ.
+    @Test func poseAndPointFactorsReturnTheirInformationExactly() throws {
+        let (three, six) = try poseInformations()
+        #expect(Set(six.squareRoot).count > 20)
+        let planar = SE2(x: 1, y: 2, theta: 0.3)
+        let spatial = SE3<Double>(rotation: .exp(SIMD3(0.1, -0.2, 0.3)), translation: SIMD3(1, 2, 3))
+        let factors: [(InformationMatrix, InformationMatrix)] = [
+            (try BetweenFactorSE2(from: 0, to: 1, measurement: planar, information: three).information, three),
+            (try PriorFactorSE2(variable: 0, measurement: planar, information: three).information, three),
+            (try PriorFactorPoint3(variable: 0, measurement: SIMD3(1, 2, 3), information: three).information, three),
+            (try BetweenFactorSE3(from: 0, to: 1, measurement: spatial, information: six).information, six),
+            (try PriorFactorSE3(variable: 0, measurement: spatial, information: six).information, six),
+        ]
+        for (returned, given) in factors {
+            #expect(returned.matrix == given.matrix)
+            #expect(returned.squareRoot == given.squareRoot)
+            #expect(returned.dimension == given.dimension)
+            #expect(returned == given)
+        }
+        #expect(try BetweenFactorSE3(from: 0, to: 1, measurement: spatial, information: six)
+            != BetweenFactorSE3(from: 0, to: 1, measurement: spatial, information: .identity(dimension: 6)))
+        #expect(try PriorFactorSE2(variable: 0, measurement: planar, information: three)
+            != PriorFactorSE2(variable: 0, measurement: planar))
+    }
+
     /// The eigen-decomposition works at any scale: the same 2×2 matrix, eigenvalues 3 and −1,
     /// scaled by 1e160 (its squared norm overflows), by 1 and by 2⁻¹⁰⁶³ ≈ 1e-320 (subnormal
     /// entries, written in hex to be exact) gives the scaled eigenvalues to a few ulps, because

@@ -13,11 +13,16 @@ public struct BetweenFactorSE2: Sendable, Equatable {
     /// The measured Xᵢ⁻¹ Xⱼ.
     public let measurement: SE2<Double>
     /// Ω, 3×3 in (x, y, θ) order.
-    public let information: InformationMatrix
+    public var information: InformationMatrix {
+        InformationMatrix(validated: omega.rowMajor, dimension: 3, squareRoot: whitening.rowMajor)
+    }
     /// The robust kernel.
     public let kernel: RobustKernel
 
     @usableFromInline let whitening: Matrix3<Double>
+    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
+    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
+    let omega: Matrix3<Double>
     @usableFromInline let measurementInverse: SE2<Double>
     @usableFromInline var slots = (from: -1, to: -1)
 
@@ -33,7 +38,7 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         self.from = from
         self.to = to
         self.measurement = measurement
-        self.information = information
+        omega = Matrix3(rowMajor: information.matrix)
         self.kernel = kernel
         whitening = Matrix3(rowMajor: information.squareRoot)
         measurementInverse = measurement.inverse
