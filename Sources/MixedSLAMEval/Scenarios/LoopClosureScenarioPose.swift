@@ -26,16 +26,12 @@ public struct TerrainWobble: Sendable, Equatable {
 /// A pose type that ``LoopClosureScenario`` can generate: SE(2) for planar pose graphs
 /// (g2o `EDGE_SE2`) and SE(3) (g2o `EDGE_SE3:QUAT`). Tangent and information order is
 /// [translation; rotation], as in the geometry layer and g2o.
-public protocol LoopClosureScenarioPose: Sendable, Equatable {
+public protocol LoopClosureScenarioPose: GraphPose {
     /// The information matrix of a between measurement: 3×3 for SE(2), 6×6 for SE(3).
     associatedtype Information: Sendable, Equatable
 
     /// The identity pose.
     static var identity: Self { get }
-    /// Composition a · b.
-    static func * (a: Self, b: Self) -> Self
-    /// The inverse pose.
-    var inverse: Self { get }
     /// The position in space; z = 0 for planar poses.
     var position: SIMD3<Double> { get }
     /// The pose of a robot at a route sample on terrain with the given wobble (which planar
@@ -44,6 +40,8 @@ public protocol LoopClosureScenarioPose: Sendable, Equatable {
     /// The diagonal information matrix diag(1/σₜ², …, 1/σᵣ², …) of a measurement whose
     /// tangent-space noise has independent components with these standard deviations.
     static func information(translationSigma: Double, rotationSigma: Double) -> Information
+    /// `information` in the nonlinear layer's row-major form.
+    static func informationMatrix(_ information: Information) throws -> InformationMatrix
     /// The pose times Exp(n), with n a tangent vector of independent normal components with
     /// the given standard deviations (translation components first), drawn from `generator`.
     /// For a between factor with error Log(Z⁻¹ Xᵢ⁻¹ Xⱼ) this noise is exactly the one the
@@ -66,6 +64,11 @@ extension SE2: LoopClosureScenarioPose where Scalar == Double {
     public static func information(translationSigma: Double, rotationSigma: Double) -> Matrix3<Double> {
         let t = 1 / (translationSigma * translationSigma)
         return Matrix3(diagonal: SIMD3(t, t, 1 / (rotationSigma * rotationSigma)))
+    }
+
+    /// The 3×3 information matrix, row-major.
+    public static func informationMatrix(_ information: Matrix3<Double>) throws -> InformationMatrix {
+        try InformationMatrix((0..<9).map { information[$0 / 3, $0 % 3] }, dimension: 3)
     }
 
     /// The pose times Exp((nₓ, n_y, n_θ)).
@@ -99,6 +102,11 @@ extension SE3: LoopClosureScenarioPose where Scalar == Double {
         return Matrix6(
             topLeft: Matrix3(diagonal: SIMD3(repeating: t)), topRight: .zero, bottomLeft: .zero,
             bottomRight: Matrix3(diagonal: SIMD3(repeating: r)))
+    }
+
+    /// The 6×6 information matrix, row-major.
+    public static func informationMatrix(_ information: Matrix6<Double>) throws -> InformationMatrix {
+        try InformationMatrix((0..<36).map { information[$0 / 6, $0 % 6] }, dimension: 6)
     }
 
     /// The pose times Exp([n_ρ; n_φ]).
