@@ -107,7 +107,7 @@ struct G2OBadInputTests {
             #expect(summary.termination == .nothingToSolve)
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("robust-empty-\(getpid()).g2o").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        try #require(FileManager.default.createFile(atPath: path, contents: Data()))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (p, _) = try G2OReader.read(contentsOf: path)
         #expect(p.variableCount == 0)
