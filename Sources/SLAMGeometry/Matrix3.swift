@@ -46,6 +46,10 @@ public struct Matrix3<Scalar: GeometryScalar>: Sendable, Equatable {
         Matrix3(rows: a.x * b, a.y * b, a.z * b)
     }
 
+    /// The entries in row-major order (9 values).
+    @inlinable
+    public var rowMajor: [Scalar] { (0..<9).map { self[$0 / 3, $0 % 3] } }
+
     /// Entry at (row, column), both in 0..<3.
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {

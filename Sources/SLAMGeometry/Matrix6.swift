@@ -39,6 +39,10 @@ public struct Matrix6<Scalar: GeometryScalar>: Sendable, Equatable {
         Matrix6(topLeft: .identity, topRight: .zero, bottomLeft: .zero, bottomRight: .identity)
     }
 
+    /// The entries in row-major order (36 values).
+    @inlinable
+    public var rowMajor: [Scalar] { (0..<36).map { self[$0 / 6, $0 % 6] } }
+
     /// Entry at (row, column), both in 0..<6.
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {

@@ -68,7 +68,7 @@ extension SE2: LoopClosureScenarioPose where Scalar == Double {
 
     /// The 3×3 information matrix, row-major.
     public static func informationMatrix(_ information: Matrix3<Double>) throws -> InformationMatrix {
-        try InformationMatrix((0..<9).map { information[$0 / 3, $0 % 3] }, dimension: 3)
+        try InformationMatrix(information.rowMajor, dimension: 3)
     }
 
     /// The pose times Exp((nₓ, n_y, n_θ)).
@@ -106,7 +106,7 @@ extension SE3: LoopClosureScenarioPose where Scalar == Double {
 
     /// The 6×6 information matrix, row-major.
     public static func informationMatrix(_ information: Matrix6<Double>) throws -> InformationMatrix {
-        try InformationMatrix((0..<36).map { information[$0 / 6, $0 % 6] }, dimension: 6)
+        try InformationMatrix(information.rowMajor, dimension: 6)
     }
 
     /// The pose times Exp([n_ρ; n_φ]).

@@ -63,9 +63,6 @@ extension Matrix3 where Scalar == Double {
     init(rowMajor a: [Double]) {
         self.init(rows: SIMD3(a[0], a[1], a[2]), SIMD3(a[3], a[4], a[5]), SIMD3(a[6], a[7], a[8]))
     }
-
-    /// The matrix as a row-major 3×3 array.
-    var rowMajor: [Double] { (0..<9).map { self[$0 / 3, $0 % 3] } }
 }
 
 extension Matrix6 where Scalar == Double {
@@ -77,9 +74,6 @@ extension Matrix6 where Scalar == Double {
             bottomLeft: Matrix3(rows: SIMD3(a[18], a[19], a[20]), SIMD3(a[24], a[25], a[26]), SIMD3(a[30], a[31], a[32])),
             bottomRight: Matrix3(rows: SIMD3(a[21], a[22], a[23]), SIMD3(a[27], a[28], a[29]), SIMD3(a[33], a[34], a[35])))
     }
-
-    /// The matrix as a row-major 6×6 array.
-    var rowMajor: [Double] { (0..<36).map { self[$0 / 6, $0 % 6] } }
 }
 
 /// A 2×2 whitening S = [[a, b], [c, d]] with SᵀS = Ω for pixel residuals, and Ω.
