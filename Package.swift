@@ -49,13 +49,18 @@ let package = Package(
                 "MixedSLAM", "MixedSLAMEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "SLAMSparse"]),
+        // Shared by the test targets: the seeded generator and the error measures.
+        .target(
+            name: "MixedSLAMTestSupport", dependencies: ["MixedSLAM", "MixedSLAMEval"],
+            path: "Tests/MixedSLAMTestSupport"),
+        .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "SLAMSparse", "MixedSLAMTestSupport"]),
         .testTarget(name: "SparseTests", dependencies: ["SLAMSparse"]),
-        .testTarget(name: "GeometryTests", dependencies: ["SLAMGeometry"]),
-        .testTarget(name: "LinearTests", dependencies: ["SLAMLinear", "SLAMSparse"]),
-        .testTarget(name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval", "MixedSLAMCAPI"]),
-        .testTarget(name: "IOTests", dependencies: ["MixedSLAM"]),
+        .testTarget(name: "GeometryTests", dependencies: ["SLAMGeometry", "MixedSLAMTestSupport"]),
+        .testTarget(name: "LinearTests", dependencies: ["SLAMLinear", "SLAMSparse", "MixedSLAMTestSupport"]),
+        .testTarget(
+            name: "NonlinearTests", dependencies: ["MixedSLAM", "MixedSLAMEval", "MixedSLAMCAPI", "MixedSLAMTestSupport"]),
+        .testTarget(name: "IOTests", dependencies: ["MixedSLAM", "MixedSLAMTestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["MixedSLAMEval"]),
-        .testTarget(name: "RobustnessTests", dependencies: ["MixedSLAM", "MixedSLAMEval"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["MixedSLAM", "MixedSLAMEval", "MixedSLAMTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import CKernels
 import Testing
 import SLAMSparse
+import MixedSLAMTestSupport
 
 /// The bundle-adjustment normal-equation kernels: the pose-panel Jᵀ J x product and the dense
 /// Schur complement of the points, on every supported path, against fp64 references.
@@ -237,7 +238,7 @@ import SLAMSparse
     /// that overflow or flush in either narrowing.
     @Test(arguments: supportedPaths)
     func panelPackingRoundsTheScaledJacobian(path: KernelPath) throws {
-        var rng = SplitMix(seed: 23)
+        var rng = SeededGenerator(seed: 23)
         let cameras = 3, points = 5, nobs = 13
         let cam: [Int32] = (0..<nobs).map { $0 % 5 == 4 ? -1 : Int32($0 % cameras) }
         let pt: [Int32] = (0..<nobs).map { $0 % 6 == 5 ? -1 : Int32($0 % points) }
@@ -287,7 +288,7 @@ import SLAMSparse
     /// the summation-order difference.
     @Test(arguments: [6, 9])
     func gradientDiagonalAndProductNormMatchPlainSums(cameraSize c: Int) {
-        var rng = SplitMix(seed: 31)
+        var rng = SeededGenerator(seed: 31)
         let m = 2, cameras = 4, points = 7, nobs = 40
         let cam: [Int32] = (0..<nobs).map { $0 % 7 == 3 ? -1 : Int32($0 % cameras) }
         let pt: [Int32] = (0..<nobs).map { $0 % 9 == 4 ? -1 : Int32($0 % points) }
@@ -332,7 +333,7 @@ import SLAMSparse
     /// γ(q² + 12, u) κ_max times the entries' magnitudes, u the unit roundoff of S.
     @Test(arguments: supportedPaths, [Precision.fp64, .fp32])
     func schurComplementMatchesFp64(path: KernelPath, precision: Precision) throws {
-        var rng = SplitMix(seed: 17)
+        var rng = SeededGenerator(seed: 17)
         let c = 6, m = 2, cameras = 5, points = 12
         var cam: [Int32] = [], pointOf: [Int32] = []
         for point in 0..<points {

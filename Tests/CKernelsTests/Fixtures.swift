@@ -1,18 +1,5 @@
+import MixedSLAMTestSupport
 import SLAMSparse
-
-/// Deterministic generator (SplitMix64) so every failure reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double.random(in: -1...1, using: &self) }
-}
 
 /// γ_k(u) = k u / (1 − k u): the classic bound on k accumulated roundings.
 func gamma(_ k: Int, _ u: Double) -> Double { Double(k) * u / (1 - Double(k) * u) }
@@ -42,7 +29,7 @@ struct Variant: CustomStringConvertible, Sendable {
 
 /// A random m×n CSR matrix with about `density` of its entries stored, values in [-1, 1].
 func randomCSR(rows: Int, columns: Int, density: Double, seed: UInt64) throws -> CSRMatrix<Double> {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var triplets: [(row: Int, column: Int, value: Double)] = []
     for r in 0..<rows {
         for c in 0..<columns where Double.random(in: 0..<1, using: &rng) < density {
@@ -56,7 +43,7 @@ func randomCSR(rows: Int, columns: Int, density: Double, seed: UInt64) throws ->
 /// edges i→i+stride, and a prior on pose 0. Edge Jacobians are random B×B blocks plus the
 /// identity (as a Lie-group Jacobian is), so H is symmetric positive definite.
 func poseGraphHessian(poses: Int, blockSize b: Int, loopStride: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var edges: [(Int, Int)] = (0..<(poses - 1)).map { ($0, $0 + 1) }
     var i = 0
     while i + loopStride < poses { edges.append((i, i + loopStride)); i += loopStride / 2 + 1 }
@@ -104,7 +91,7 @@ func flatten(_ m: BlockCSRMatrix<Double>) throws -> CSRMatrix<Double> {
 
 /// A random BA Jacobian: every landmark seen by `perLandmark` random poses.
 func randomBAJacobian(poses: Int, landmarks: Int, perLandmark: Int, seed: UInt64) throws -> BAJacobian<Double> {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var poseIndices: [Int32] = [], landmarkIndices: [Int32] = [], blocks: [Double] = []
     for l in 0..<landmarks {
         for _ in 0..<perLandmark {
@@ -120,7 +107,7 @@ func randomBAJacobian(poses: Int, landmarks: Int, perLandmark: Int, seed: UInt64
 
 /// A random vector in [-1, 1] stored as `V` (so the reference uses exactly these values).
 func randomVector<V: SparseScalar>(_ n: Int, as _: V.Type, seed: UInt64) -> [V] {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     return (0..<n).map { _ in V(rng.uniform()) }
 }
 
@@ -130,7 +117,7 @@ func wide<V: BinaryFloatingPoint>(_ v: [V]) -> [Double] { v.map { Double($0) } }
 /// A random rectangular block matrix with some empty block rows (every third) and random
 /// block columns, values in [-1, 1].
 func randomBSR(blockSize b: Int, blockRows: Int, blockColumns: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
     for i in 0..<blockRows {
         if i % 3 != 2 {
@@ -145,7 +132,3 @@ func randomBSR(blockSize b: Int, blockRows: Int, blockColumns: Int, seed: UInt64
         blockSize: b, blockRowCount: blockRows, blockColumnCount: blockColumns,
         blockRowPointers: pointers, blockColumnIndices: columns, values: values)
 }
-
-/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
-/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
-func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

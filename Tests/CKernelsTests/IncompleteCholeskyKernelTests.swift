@@ -1,6 +1,7 @@
 import CKernels
 import Testing
 import SLAMSparse
+import MixedSLAMTestSupport
 
 /// The lower block triangle (block column ≤ block row) of a block matrix, as raw arrays.
 func lowerTriangle(_ m: BlockCSRMatrix<Double>) -> (pointers: [Int32], columns: [Int32], values: [Double]) {

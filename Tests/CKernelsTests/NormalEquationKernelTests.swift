@@ -1,6 +1,7 @@
 import CKernels
 import SLAMSparse
 import Testing
+import MixedSLAMTestSupport
 
 /// `ck_normal_blocks_f64`: H = Σ JᵀJ and g = Σ Jᵀr from per-factor Jacobian blocks, against a
 /// dense fp64 sum, for the constant-size instances (3 and 6 columns with as many rows) and the
@@ -8,7 +9,7 @@ import Testing
 @Suite struct NormalEquationKernelTests {
     @Test(arguments: [(3, false), (6, false), (3, true), (6, true)])
     func blocksMatchDenseSums(blockSize b: Int, mixedRows: Bool) {
-        var rng = SplitMix(seed: UInt64(b * 10 + (mixedRows ? 1 : 0)))
+        var rng = SeededGenerator(seed: UInt64(b * 10 + (mixedRows ? 1 : 0)))
         let variables = 5
         // Unary and binary factors, one of them on a repeated pair; with mixedRows, every
         // third factor has b + 1 rows.

@@ -1,5 +1,6 @@
 import Testing
 import SLAMSparse
+import MixedSLAMTestSupport
 
 /// Checks got ≈ A x (+ yOld) componentwise within γ(len+3, u)·(|A||x| + |yOld|): each output
 /// is len products summed with at most len+3 roundings of relative size ≤ u (value storage,

@@ -1,12 +1,13 @@
 import Testing
 import SLAMSparse
+import MixedSLAMTestSupport
 
 /// A random well-conditioned factor L = D (I + W) with the block pattern of a pose-graph
 /// Hessian: W blocks in [-0.5, 0.5], D blocks lower triangular with diagonal in [1, 2],
 /// stored through their inverses.
 func randomFactor(blockSize b: Int, blocks: Int, seed: UInt64) throws -> TriangularFactor<Double> {
     let h = try poseGraphHessian(poses: blocks, blockSize: b, loopStride: 5, seed: seed)
-    var rng = SplitMix(seed: seed &+ 100)
+    var rng = SeededGenerator(seed: seed &+ 100)
     var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
     var inverse = [Double](repeating: 0, count: blocks * b * b)
     for i in 0..<blocks {

@@ -1,27 +1,7 @@
+import MixedSLAMTestSupport
 import SLAMGeometry
 
-/// SplitMix64: a seeded generator so every random test point is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension SeededGenerator {
-    mutating func vector3(scale: Double = 1) -> SIMD3<Double> {
-        SIMD3(
-            Double.random(in: -scale...scale, using: &self), Double.random(in: -scale...scale, using: &self),
-            Double.random(in: -scale...scale, using: &self))
-    }
-
     mutating func unitVector3() -> SIMD3<Double> {
         let v = vector3()
         return v.squaredNorm < 1e-6 ? SIMD3(1, 0, 0) : v / v.norm
@@ -29,14 +9,8 @@ extension SeededGenerator {
 
     mutating func rotationVector(angle: Double) -> SIMD3<Double> { angle * unitVector3() }
 
-    mutating func pose3(translationScale: Double = 5) -> SE3<Double> {
-        SE3(
-            rotation: .exp(rotationVector(angle: Double.random(in: 0...3.1, using: &self))),
-            translation: vector3(scale: translationScale))
-    }
-
     mutating func tangent3(angle: Double, translationScale: Double = 2) -> SE3<Double>.Tangent {
-        SE3<Double>.Tangent(translation: vector3(scale: translationScale), rotation: rotationVector(angle: angle))
+        SE3<Double>.Tangent(translation: vector3(translationScale), rotation: rotationVector(angle: angle))
     }
 }
 
@@ -69,14 +43,6 @@ func numericalJacobian(inputDimension n: Int, _ f: ([Double]) -> [Double]) -> [[
     return (0..<m).map { i in (0..<n).map { columns[$0][i] } }
 }
 
-func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
-    var worst = 0.0
-    for (ra, rb) in zip(a, b) {
-        for (x, y) in zip(ra, rb) { worst = largerError(worst, abs(x - y)) }
-    }
-    return worst
-}
-
 func rows(_ m: Matrix3<Double>) -> [[Double]] {
     (0..<3).map { i in (0..<3).map { m[i, $0] } }
 }
@@ -94,7 +60,3 @@ func tangent(_ a: [Double]) -> SE3<Double>.Tangent {
 }
 
 func vector3(_ a: [Double]) -> SIMD3<Double> { SIMD3(a[0], a[1], a[2]) }
-
-/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
-/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
-func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

@@ -1,5 +1,6 @@
 import Testing
 import SLAMGeometry
+import MixedSLAMTestSupport
 
 @Suite("SE2")
 struct SE2Tests {

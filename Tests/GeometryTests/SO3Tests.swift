@@ -1,5 +1,6 @@
 import Testing
 import SLAMGeometry
+import MixedSLAMTestSupport
 
 @Suite("SO3")
 struct SO3Tests {

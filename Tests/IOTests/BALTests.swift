@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MixedSLAM
+import MixedSLAMTestSupport
 
 @Suite("BAL reader and writer")
 struct BALTests {
@@ -73,7 +74,7 @@ struct TUMTests {
     @Test("write → read round-trips SE3 poses; SE2 poses are written with z = 0")
     func roundTrip() throws {
         var r = SeededGenerator(seed: 81)
-        let poses = (0..<5).map { TimedPose(timestamp: 1.5 + Double($0) * 0.1, pose: r.pose3()) }
+        let poses = (0..<5).map { TimedPose(timestamp: 1.5 + Double($0) * 0.1, pose: r.pose3(translation: 5)) }
         let back = try TUMTrajectory.read(text: "# timestamp x y z qx qy qz qw\n" + TUMTrajectory.text(of: poses))
         #expect(back.count == 5)
         for (a, b) in zip(poses, back) {

@@ -1,5 +1,6 @@
 import Testing
 import MixedSLAM
+import MixedSLAMTestSupport
 
 @Suite("g2o reader and writer")
 struct G2OTests {
@@ -37,8 +38,8 @@ struct G2OTests {
         #expect(abs(back.cost(precision: .fp64) - p.cost(precision: .fp64)) <= 1e-12 * p.cost(precision: .fp64))
 
         var p3 = Problem()
-        for i in 0..<4 { try p3.addSE3(id: 100 + i, r.pose3()) }
-        for i in 0..<3 { try p3.add(BetweenFactorSE3(from: 100 + i, to: 101 + i, measurement: r.pose3(), information: r.information(6))) }
+        for i in 0..<4 { try p3.addSE3(id: 100 + i, r.pose3(translation: 5)) }
+        for i in 0..<3 { try p3.add(BetweenFactorSE3(from: 100 + i, to: 101 + i, measurement: r.pose3(translation: 5), information: r.information(6))) }
         let (back3, _) = try G2OReader.read(text: try G2OWriter.text(of: p3))
         for id in p3.variableIDs {
             let a = try #require(p3.se3(id))

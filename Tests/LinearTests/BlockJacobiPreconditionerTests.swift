@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct BlockJacobiPreconditionerTests {
     /// z = M⁻¹ r solves every diagonal block of JᵀJ + D on its own, to fp32 storage of the
@@ -15,7 +16,7 @@ import SLAMSparse
         let n = system.columnCount
         let preconditioner = try BlockJacobiPreconditioner(
             system, damping: damping, columnScale: [Double](repeating: 1, count: n))
-        var random = TestRandom(seed: 3)
+        var random = SeededGenerator(seed: 3)
         let r = (0..<n).map { _ in Float(random.uniform()) }
         var z = [Float](repeating: .nan, count: n)
         preconditioner.apply(r, into: &z)

@@ -1,12 +1,13 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct BundleAdjustmentNormalMatrixTests {
     /// Observations of a few cameras and points, with fixed cameras and points (index -1),
     /// camera-only and point-only rows, and one (camera, point) pair observed twice.
     private func system(cameraSize: Int, residualSize: Int, seed: UInt64) throws -> BundleAdjustmentSystem {
-        var random = TestRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let cameras = 4, points = 9
         var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
         for camera in -1..<cameras {
@@ -26,7 +27,7 @@ import SLAMSparse
         return system
     }
 
-    private func randomize(_ system: inout BundleAdjustmentSystem, _ random: inout TestRandom) {
+    private func randomize(_ system: inout BundleAdjustmentSystem, _ random: inout SeededGenerator) {
         for k in system.cameraBlocks.indices { system.cameraBlocks[k] = random.uniform() }
         for k in system.pointBlocks.indices { system.pointBlocks[k] = random.uniform() }
     }
@@ -77,7 +78,7 @@ import SLAMSparse
     func equalsTheDenseNormalMatrix(cameraSize: Int, residualSize: Int) throws {
         var s = try system(cameraSize: cameraSize, residualSize: residualSize, seed: UInt64(cameraSize + residualSize))
         var normal = try BundleAdjustmentNormalMatrix(pattern: s)
-        var random = TestRandom(seed: 99)
+        var random = SeededGenerator(seed: 99)
         for _ in 0..<2 {
             try normal.update(s)
             let expected = denseNormal(s), actual = dense(normal.matrix)

@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct CholmodTests {
     /// Backward-stable Cholesky: the residual of the computed solution is bounded by
@@ -26,7 +27,7 @@ import SLAMSparse
     func matchesDenseLapackSolve(blockSize: Int, poses: Int, loops: Int) throws {
         let h = try poseGraphHessian(poses: poses, blockSize: blockSize, loops: loops, seed: 7)
         let n = h.rowCount
-        var random = TestRandom(seed: 11)
+        var random = SeededGenerator(seed: 11)
         let b = (0..<n).map { _ in random.uniform() }
         let shift = (0..<n).map { _ in 0.5 + random.uniform() * 0.25 }
 
@@ -45,7 +46,7 @@ import SLAMSparse
     @Test func amalgamationChangesTheSupernodesNotTheSolution() throws {
         let h = try poseGraphHessian(poses: 300, blockSize: 3, loops: 60, seed: 5)
         let n = h.rowCount
-        var random = TestRandom(seed: 13)
+        var random = SeededGenerator(seed: 13)
         let b = (0..<n).map { _ in random.uniform() }
         let shift = [Double](repeating: 0.5, count: n)
         func solve(_ amalgamation: Cholmod.SupernodeAmalgamation) throws -> (x: [Double], nonzeros: Int) {
@@ -75,7 +76,7 @@ import SLAMSparse
     func supernodalRefactorizationMatchesLapack(givenOrdering: Bool) throws {
         var h = try poseGraphHessian(poses: 120, blockSize: 6, loops: 30, seed: 23)
         let n = h.rowCount
-        var random = TestRandom(seed: 29)
+        var random = SeededGenerator(seed: 29)
         let b = (0..<n).map { _ in random.uniform() }
         var options = Cholmod.Options()
         options.automaticFactorKind = false
@@ -159,7 +160,7 @@ import SLAMSparse
     @Test func givenOrderingSolvesLikeOwnOrdering() throws {
         let h = try poseGraphHessian(poses: 30, blockSize: 3, loops: 10, seed: 13)
         let n = h.rowCount
-        var random = TestRandom(seed: 17)
+        var random = SeededGenerator(seed: 17)
         let b = (0..<n).map { _ in random.uniform() }
         let own = Cholmod()
         try own.factorize(h)

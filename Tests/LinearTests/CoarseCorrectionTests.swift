@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 /// The coarse correction Z (ZᵀAZ)⁻¹ Zᵀ and the two-level preconditioner built on it.
 @Suite struct CoarseCorrectionTests {
@@ -30,7 +31,7 @@ import SLAMSparse
     @Test func exactOnTheCoarseSpace() throws {
         let b = 3, nodes = 40, groups = 5
         let a = try chainLaplacian(nodes: nodes, blockSize: b, epsilon: 0.5)
-        var random = TestRandom(seed: 17)
+        var random = SeededGenerator(seed: 17)
         let aggregate = (0..<nodes).map { Int32($0 * groups / nodes) }
         let basis = (0..<(nodes * b * b)).map { k in (k % (b * b)) % (b + 1) == 0 ? 2 + random.uniform() : random.uniform() }
         let y = (0..<(groups * b)).map { _ in random.uniform() }
@@ -55,7 +56,7 @@ import SLAMSparse
     @Test func twoLevelCutsCGIterationsOnAFlatChain() throws {
         let b = 3, nodes = 1000, groups = 50
         let a = try chainLaplacian(nodes: nodes, blockSize: b, epsilon: 1e-5)
-        var random = TestRandom(seed: 3)
+        var random = SeededGenerator(seed: 3)
         let rhs = (0..<(nodes * b)).map { _ in Float(random.uniform()) }
         var identity = [Double](repeating: 0, count: nodes * b * b)
         for i in 0..<nodes { for t in 0..<b { identity[i * b * b + t * b + t] = 1 } }

@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct ConjugateGradientTests {
     /// The complete factor stored in fp32 / fp16 is exact up to its storage rounding, so CG
@@ -8,7 +9,7 @@ import SLAMSparse
     @Test(arguments: [(Precision.fp64, 1), (.fp32, 3), (.fp16, 8)])
     func completeCholeskyPreconditionerInEachPrecision(storage: Precision, maxIterations: Int) throws {
         let h = try poseGraphHessian(poses: 60, blockSize: 6, loops: 20, seed: 21)
-        var random = TestRandom(seed: 4)
+        var random = SeededGenerator(seed: 4)
         let b = (0..<h.rowCount).map { _ in Float(random.uniform()) }
         var cg = ConjugateGradient()
         cg.options.relativeTolerance = 1e-5
@@ -23,7 +24,7 @@ import SLAMSparse
 
     @Test func exactCholeskyPreconditionerConvergesInOneIteration() throws {
         let h = try poseGraphHessian(poses: 60, blockSize: 6, loops: 20, seed: 21)
-        var random = TestRandom(seed: 4)
+        var random = SeededGenerator(seed: 4)
         let b = (0..<h.rowCount).map { _ in Float(random.uniform()) }
         var cg = ConjugateGradient()
         cg.options.relativeTolerance = 1e-5
@@ -38,7 +39,7 @@ import SLAMSparse
     @Test func jacobiPreconditionedSolveMatchesCholmod() throws {
         let h = try poseGraphHessian(poses: 80, blockSize: 3, loops: 30, seed: 8)
         let n = h.rowCount
-        var random = TestRandom(seed: 5)
+        var random = SeededGenerator(seed: 5)
         let b = (0..<n).map { _ in random.uniform() }
         let cholmod = Cholmod()
         try cholmod.factorize(h)
@@ -80,7 +81,7 @@ import SLAMSparse
     @Test func energyToleranceBoundsTheEnergyError() throws {
         let h = try poseGraphHessian(poses: 200, blockSize: 3, loops: 15, seed: 9)
         let n = h.rowCount
-        var random = TestRandom(seed: 6)
+        var random = SeededGenerator(seed: 6)
         let b = (0..<n).map { _ in random.uniform() }
         let cholmod = Cholmod()
         try cholmod.factorize(h)
@@ -112,7 +113,7 @@ import SLAMSparse
     /// residual at fp32's attainable level (κ · u₃₂ for this well-conditioned matrix).
     @Test func energyStagnationStopsAtTheFloatFloor() throws {
         let h = try poseGraphHessian(poses: 200, blockSize: 3, loops: 15, seed: 9)
-        var random = TestRandom(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let b = (0..<h.rowCount).map { _ in Float(random.uniform()) }
         var cg = ConjugateGradient()
         cg.options.relativeTolerance = 0

@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct DenseSchurTests {
     @Test(arguments: [6, 9])
@@ -159,7 +160,7 @@ import SLAMSparse
     /// a system with the same shape but other observations must lay it out anew.
     @Test func reusedSolverLaysOutAnotherPatternAnew() throws {
         func system(seed: UInt64) throws -> BundleAdjustmentSystem {
-            var random = TestRandom(seed: seed)
+            var random = SeededGenerator(seed: seed)
             var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
             for camera in 0..<5 {
                 // Camera 0 sees every point, so no point column is empty.

@@ -1,6 +1,7 @@
 import Testing
 import SLAMSparse
 @testable import SLAMLinear
+import MixedSLAMTestSupport
 
 /// Block-tridiagonal SPD matrix (a pose chain): IC(0) has no fill to drop, so it is the exact
 /// Cholesky factor and M⁻¹ = A⁻¹.

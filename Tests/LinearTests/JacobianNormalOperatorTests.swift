@@ -1,6 +1,7 @@
 import SLAMLinear
 import SLAMSparse
 import Testing
+import MixedSLAMTestSupport
 
 /// CGNR's operator (Jᵀ J + diag(d)) x from J's products, against the same product formed in
 /// fp64 from a dense J.
@@ -8,7 +9,7 @@ import Testing
     /// A pose-graph-shaped J: a block row per edge of a chain plus loop closures, two blocks
     /// per row, entries in [−1, 1].
     private func jacobian(poses: Int, blockSize b: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
-        var random = TestRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var pairs = (0..<(poses - 1)).map { [$0, $0 + 1] }
         for i in stride(from: 5, to: poses, by: 5) { pairs.append([i - 5, i]) }
         var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
@@ -25,7 +26,7 @@ import Testing
     @Test(arguments: [6, 3], [Precision.fp64, .fp32, .fp16])
     func productMatchesTheDenseNormalEquations(blockSize: Int, precision: Precision) throws {
         let j = try jacobian(poses: 40, blockSize: blockSize, seed: UInt64(blockSize))
-        var random = TestRandom(seed: 99)
+        var random = SeededGenerator(seed: 99)
         let n = j.columnCount
         let x = (0..<n).map { _ in Float(random.uniform()) }
         let d = (0..<n).map { _ in Float(abs(random.uniform())) }

@@ -1,25 +1,11 @@
 @testable import SLAMLinear
+import MixedSLAMTestSupport
 import SLAMSparse
-
-/// Deterministic generator for test data (SplitMix64), so failures reproduce.
-struct TestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-52 - 1 }
-}
 
 /// A symmetric positive definite block matrix shaped like a pose-graph Hessian: a chain of
 /// `poses` blocks plus `loops` random long-range couplings, made diagonally dominant.
 func poseGraphHessian(poses: Int, blockSize b: Int, loops: Int, seed: UInt64) throws -> BlockCSRMatrix<Double> {
-    var random = TestRandom(seed: seed)
+    var random = SeededGenerator(seed: seed)
     var pairs = Set<[Int]>()
     for i in 0..<(poses - 1) { pairs.insert([i, i + 1]) }
     while pairs.count < poses - 1 + loops {
@@ -87,7 +73,7 @@ func randomBundleAdjustmentSystem(
     cameraSize: Int = 6, cameras: Int = 6, points: Int = 25, fixedCamera: Bool = true,
     firstCameraSeesAll: Bool = false, pairThreshold: Double = -0.2, cameraScale: Double = 1, seed: UInt64
 ) throws -> BundleAdjustmentSystem {
-    var random = TestRandom(seed: seed)
+    var random = SeededGenerator(seed: seed)
     var cameraIndex: [Int32] = [], pointIndex: [Int32] = []
     for camera in (fixedCamera ? -1 : 0)..<cameras {
         for point in 0..<points where (firstCameraSeesAll && camera == 0) || random.uniform() > pairThreshold {
@@ -103,7 +89,3 @@ func randomBundleAdjustmentSystem(
     for k in system.residuals.indices { system.residuals[k] = random.uniform() }
     return system
 }
-
-/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
-/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
-func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

@@ -1,6 +1,7 @@
 import Testing
 @testable import SLAMLinear
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite struct VectorMathTests {
     /// The specification: eight scalar partial sums, entry k to sum k mod 8, the tail to sum
@@ -23,7 +24,7 @@ import SLAMSparse
     /// and within the fp32 bound of the fp64 dot, for lengths with and without a tail.
     @Test(arguments: [0, 1, 7, 8, 9, 64, 1003])
     func dotIsTheEightSumOrder(count: Int) {
-        var random = TestRandom(seed: UInt64(count) + 3)
+        var random = SeededGenerator(seed: UInt64(count) + 3)
         let x = (0..<count).map { _ in Float(random.uniform()) }
         let y = (0..<count).map { _ in Float(random.uniform()) }
         let dot = x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in VectorMath.dot(x, y) } }

@@ -3,6 +3,7 @@ import MixedSLAM
 import MixedSLAMC
 @testable import MixedSLAMCAPI
 import Testing
+import MixedSLAMTestSupport
 
 /// The C API (called through mixedslam.h, as C programs call it) against the Swift API on the
 /// examples' loop-closure graphs, and the C API's handling of bad input.

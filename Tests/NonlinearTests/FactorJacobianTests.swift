@@ -1,5 +1,6 @@
 import Testing
 import MixedSLAM
+import MixedSLAMTestSupport
 
 @Suite("Factor Jacobians against central differences")
 struct FactorJacobianTests {

@@ -1,53 +1,6 @@
 import Testing
 import MixedSLAM
-
-/// SplitMix64, so random test points are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
-
-    mutating func vector3(_ scale: Double) -> SIMD3<Double> {
-        SIMD3(uniform(-scale...scale), uniform(-scale...scale), uniform(-scale...scale))
-    }
-
-    mutating func rotation(angle: Double) -> SO3<Double> {
-        var axis = vector3(1)
-        if axis.norm < 1e-3 { axis = SIMD3(0, 0, 1) }
-        return .exp(angle / axis.norm * axis)
-    }
-
-    mutating func pose3(angle: Double? = nil, translation: Double = 3) -> SE3<Double> {
-        SE3(rotation: rotation(angle: angle ?? uniform(0...3.1)), translation: vector3(translation))
-    }
-
-    mutating func pose2(angle: Double? = nil) -> SE2<Double> {
-        SE2(x: uniform(-5...5), y: uniform(-5...5), theta: angle ?? uniform(-3.1...3.1))
-    }
-
-    /// A random symmetric positive definite n×n information matrix with condition ≲ 100.
-    mutating func information(_ n: Int) throws -> InformationMatrix {
-        var a = [Double](repeating: 0, count: n * n)
-        for i in 0..<(n * n) { a[i] = uniform(-1...1) }
-        var m = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0..<n {
-                var s = 0.0
-                for k in 0..<n { s += a[k * n + i] * a[k * n + j] }
-                m[i * n + j] = s + (i == j ? 0.1 * Double(n) : 0)
-            }
-        }
-        return try InformationMatrix(m, dimension: n)
-    }
-}
+import MixedSLAMTestSupport
 
 /// The dense m×n Jacobian of a linearization, assembled from its blocks.
 func denseJacobian(_ lin: Linearization) -> [[Double]] {
@@ -103,10 +56,6 @@ func finiteDifferenceTolerance(scale: Double, step h: Double = 1e-6) -> Double {
     1e3 * scale * (h * h + Double.ulpOfOne / h)
 }
 
-func maxAbsDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
-    zip(a, b).reduce(0) { worst, rows in zip(rows.0, rows.1).reduce(worst) { largerError($0, abs($1.0 - $1.1)) } }
-}
-
 /// Checks that each phase of `summary` took time, that the phases add up to at most the total
 /// (they are disjoint intervals inside it), and that the iterations' records add up to the
 /// summary's linear-solve and update times and to at most its other phases (a linearization
@@ -133,7 +82,3 @@ func expectDisjointPhases(_ summary: Summary, sourceLocation: SourceLocation = #
         #expect(total(phase) > 0 && total(phase) <= bound * (1 + 1e-9), sourceLocation: sourceLocation)
     }
 }
-
-/// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
-/// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
-func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }

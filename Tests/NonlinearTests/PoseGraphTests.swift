@@ -1,6 +1,7 @@
 import Foundation
 import MixedSLAM
 import Testing
+import MixedSLAMTestSupport
 
 /// A robot driving laps of a square (one pose per metre, 90° at the corners) with noisy
 /// odometry and a loop closure to the previous lap every `closureStride` poses.

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import MixedSLAM
+import MixedSLAMTestSupport
 
 @Suite("Problem")
 struct ProblemTests {

@@ -1,5 +1,6 @@
 import MixedSLAM
 import Testing
+import MixedSLAMTestSupport
 
 /// Numerical faults inside a solve: fp16 range, solver breakdowns, budgets, divergence.
 /// Whatever happens, the state stays finite, the cost never rises above the initial one, and

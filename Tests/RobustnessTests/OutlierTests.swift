@@ -1,6 +1,7 @@
 import MixedSLAM
 import MixedSLAMEval
 import Testing
+import MixedSLAMTestSupport
 
 /// False loop closures (wrong place recognition) against robust kernels.
 @Suite("Outlier loop closures")

@@ -1,5 +1,6 @@
 import Foundation
 import MixedSLAM
+import MixedSLAMTestSupport
 
 /// The fp64 values of variable `id` (pose translation and rotation components, point
 /// coordinates or camera parameters).
@@ -34,21 +35,6 @@ func solvePoseGraph(
     var solver = PoseGraphStepSolver(options: solverOptions)
     return try LevenbergMarquardt(options: options).minimize(
         &problem, plan: .preset(preset, for: .poseGraph), stepSolver: &solver)
-}
-
-/// SplitMix64, so generated bad input is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
 }
 
 /// A planar loop of `count` poses on a circle of `radius` metres: odometry i → i+1, a loop
