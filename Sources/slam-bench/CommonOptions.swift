@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MixedSLAM
+import MixedSLAMEval
 
 /// Flags every benchmark subcommand shares.
 struct CommonOptions: ParsableArguments {
@@ -36,6 +37,17 @@ struct CommonOptions: ParsableArguments {
             }
             return preset
         }
+    }
+
+    /// The synthetic loop-closure sequence these flags ask for: a `poses`-pose house tour
+    /// (seeded by `--seed`) solved at `problems` loop-closure events (nil: every event).
+    func loopClosureOptions(poses: Int, problems: Int?) -> LoopClosureSequenceBenchmark.Options {
+        var options = LoopClosureSequenceBenchmark.Options()
+        options.scenario.poseCount = poses
+        options.scenario.seed = seed
+        options.problemCount = problems
+        options.optimizer.directFallback = directFallback
+        return options
     }
 
     /// The dataset folder: the flag, else ../shared/datasets when it exists, else nil.

@@ -20,11 +20,7 @@ struct LoopClosure: ParsableCommand {
     func run() throws {
         LinearAlgebraThreads.setCount(1)
         let plans = try common.presets()
-        var options = LoopClosureSequenceBenchmark.Options()
-        options.scenario.poseCount = poses
-        options.scenario.seed = common.seed
-        options.problemCount = problems > 0 ? problems : nil
-        options.optimizer.directFallback = common.directFallback
+        let options = common.loopClosureOptions(poses: poses, problems: problems > 0 ? problems : nil)
         var progress = ProgressReporter(enabled: !common.quiet)
         let result = try LoopClosureSequenceBenchmark.run(plans: plans, options: options) { done, total in
             progress.update("lc problems", done: done, total: total)
@@ -85,10 +81,7 @@ struct LoopClosureSummary: Encodable {
     init(_ result: LoopClosureSequenceBenchmark.Result, plans presets: [PrecisionPlan.Preset]) throws {
         problems = result.ateWithoutLoopClosure.count
         ateWithoutLoopClosure = try Distribution(result.ateWithoutLoopClosure)
-        let all = result.solves.map(\.ate) + result.ateWithoutLoopClosure
-        let positive = all.filter { $0 > 0 }
-        histogramEdges = try CumulativeHistogram.edges(
-            from: positive.min() ?? 1e-6, to: positive.max() ?? 1, count: 30, spacing: .logarithmic)
+        histogramEdges = try ateHistogramEdges(result.solves.map(\.ate) + result.ateWithoutLoopClosure)
         let maxPoses = result.solves.map(\.poses).max() ?? 1
         let sizeBins = (1...10).map { $0 * maxPoses / 10 }
         let histogramEdges = self.histogramEdges
@@ -122,11 +115,7 @@ struct LoopClosureSummary: Encodable {
     }
 
     var histogramTable: TextTable {
-        var t = TextTable(["ATE ≤ m"] + plans.map(\.plan))
-        for (i, edge) in histogramEdges.enumerated() where i % 3 == 0 || i == histogramEdges.count - 1 {
-            t.add([fmt(edge, 3)] + plans.map { fmt($0.histogram[i], 3) })
-        }
-        return t
+        cumulativeHistogramTable(edges: histogramEdges, plans.map { ($0.plan, $0.histogram) })
     }
 
     var timeTable: TextTable {

@@ -1,4 +1,5 @@
 import Foundation
+import MixedSLAMEval
 
 /// A plain-text table with aligned columns, for terminal output.
 struct TextTable {
@@ -26,6 +27,24 @@ struct TextTable {
 /// Formats a number with `digits` significant digits (%g).
 func fmt(_ value: Double, _ digits: Int = 5) -> String {
     String(format: "%.\(digits)g", value)
+}
+
+/// Logarithmic edges for a cumulative ATE histogram: 30 from the smallest positive error to
+/// the largest (1e-6 and 1 when there is none).
+func ateHistogramEdges(_ errors: [Double]) throws -> [Double] {
+    let positive = errors.filter { $0 > 0 }
+    return try CumulativeHistogram.edges(
+        from: positive.min() ?? 1e-6, to: positive.max() ?? 1, count: 30, spacing: .logarithmic)
+}
+
+/// A cumulative ATE histogram as a table: every third edge and the last, a column of
+/// fractions per plan (`histograms` holds each plan's name and its fraction at every edge).
+func cumulativeHistogramTable(edges: [Double], _ histograms: [(plan: String, fractions: [Double])]) -> TextTable {
+    var t = TextTable(["ATE ≤ m"] + histograms.map(\.plan))
+    for (i, edge) in edges.enumerated() where i % 3 == 0 || i == edges.count - 1 {
+        t.add([fmt(edge, 3)] + histograms.map { fmt($0.fractions[i], 3) })
+    }
+    return t
 }
 
 /// The envelope of every JSON file slam-bench writes (schema documented in docs/benchmarks.md).

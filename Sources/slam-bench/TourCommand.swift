@@ -37,11 +37,7 @@ struct Tour: ParsableCommand {
     func run() throws {
         LinearAlgebraThreads.setCount(1)
         let plans = try common.presets()
-        var options = LoopClosureSequenceBenchmark.Options()
-        options.scenario.poseCount = poses
-        options.scenario.seed = common.seed
-        options.problemCount = problems
-        options.optimizer.directFallback = common.directFallback
+        let options = common.loopClosureOptions(poses: poses, problems: problems)
         if !common.quiet {
             print("MixedSLAM tour, plans \(plans.map(\.rawValue).joined(separator: ", ")).")
             print("Loop closure: \(poses)-pose synthetic house tour, \(problems) pose graphs as loops close (SE(2), PGO).")

@@ -194,9 +194,7 @@ struct VisualOdometrySummary: Encodable {
     ) throws {
         windows = result.startATE.count
         startATE = try LoopClosureSummary.Distribution(result.startATE)
-        let positive = result.solves.map(\.ate).filter { $0 > 0 }
-        histogramEdges = try CumulativeHistogram.edges(
-            from: positive.min() ?? 1e-6, to: positive.max() ?? 1, count: 30, spacing: .logarithmic)
+        histogramEdges = try ateHistogramEdges(result.solves.map(\.ate))
         let edges = histogramEdges
         plans = try presets.map { preset in
             let mine = result.solves.filter { $0.plan == preset.rawValue }
@@ -278,11 +276,7 @@ struct VisualOdometrySummary: Encodable {
     }
 
     var histogramTable: TextTable {
-        var t = TextTable(["ATE ≤ m"] + plans.map(\.plan))
-        for (i, edge) in histogramEdges.enumerated() where i % 3 == 0 || i == histogramEdges.count - 1 {
-            t.add([fmt(edge, 3)] + plans.map { fmt($0.histogram[i], 3) })
-        }
-        return t
+        cumulativeHistogramTable(edges: histogramEdges, plans.map { ($0.plan, $0.histogram) })
     }
 
     var sequenceTable: TextTable {
