@@ -13,16 +13,11 @@ public struct BetweenFactorSE2: Sendable, Equatable {
     /// The measured Xᵢ⁻¹ Xⱼ.
     public let measurement: SE2<Double>
     /// Ω, 3×3 in (x, y, θ) order.
-    public var information: InformationMatrix {
-        InformationMatrix(validated: omega.rowMajor, dimension: 3, squareRoot: whitening.rowMajor)
-    }
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
-    @usableFromInline let whitening: Matrix3<Double>
-    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
-    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
-    let omega: Matrix3<Double>
+    @usableFromInline let whitening: BlockWhitening<Matrix3<Double>>
     @usableFromInline let measurementInverse: SE2<Double>
     @usableFromInline var slots = (from: -1, to: -1)
 
@@ -38,9 +33,8 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         self.from = from
         self.to = to
         self.measurement = measurement
-        omega = Matrix3(rowMajor: information.matrix)
         self.kernel = kernel
-        whitening = Matrix3(rowMajor: information.squareRoot)
+        whitening = BlockWhitening(information)
         measurementInverse = measurement.inverse
     }
 
@@ -56,7 +50,7 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         // would cost u·‖t‖ per translation (1e-5 m at 100 m in fp32), above the residuals
         // near the optimum.
         let between = SE2<S>(values.se2[slots.from].inverse * values.se2[slots.to])
-        return Matrix3<S>(whitening) * (SE2<S>(measurementInverse) * between).log()
+        return Matrix3<S>(whitening.matrix) * (SE2<S>(measurementInverse) * between).log()
     }
 
     @inlinable
@@ -72,7 +66,7 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         // Relative pose from the fp64 state, as in whitenedError.
         let between = SE2<S>(values.se2[slots.from].inverse * values.se2[slots.to])
         let e = (SE2<S>(measurementInverse) * between).log()
-        let w = Matrix3<S>(whitening)
+        let w = Matrix3<S>(whitening.matrix)
         let r = w * e
         let (rho, weight) = kernel.evaluate(BlockStore.squaredNorm(r))
         BlockStore.store(r, weight: weight, to: residual)

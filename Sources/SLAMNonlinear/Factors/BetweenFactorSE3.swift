@@ -24,18 +24,13 @@ public struct BetweenFactorSE3: Sendable, Equatable {
     /// The measured Xᵢ⁻¹ Xⱼ.
     public let measurement: SE3<Double>
     /// Ω, 6×6 in (x, y, z, rotation) order.
-    public var information: InformationMatrix {
-        InformationMatrix(validated: omega.rowMajor, dimension: 6, squareRoot: whitening.rowMajor)
-    }
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
     /// The error convention.
     public let error: SE3ErrorConvention
 
-    @usableFromInline let whitening: Matrix6<Double>
-    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
-    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
-    let omega: Matrix6<Double>
+    @usableFromInline let whitening: BlockWhitening<Matrix6<Double>>
     @usableFromInline let measurementInverse: SE3<Double>
     @usableFromInline var slots = (from: -1, to: -1)
 
@@ -49,10 +44,9 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         self.from = from
         self.to = to
         self.measurement = measurement
-        omega = Matrix6(rowMajor: information.matrix)
         self.kernel = kernel
         self.error = error
-        whitening = Matrix6(rowMajor: information.squareRoot)
+        whitening = BlockWhitening(information)
         measurementInverse = measurement.inverse
     }
 
@@ -77,7 +71,7 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         let between = SE3<S>(values.se3[slots.from].inverse * values.se3[slots.to])
         let e = SE3<S>(measurementInverse) * between
         let vector = error == .logMap ? e.log() : Self.g2oError(e).error
-        return Matrix6<S>(whitening) * vector
+        return Matrix6<S>(whitening.matrix) * vector
     }
 
     @inlinable
@@ -93,7 +87,7 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         // Relative pose from the fp64 state, as in whitenedError.
         let between = SE3<S>(values.se3[slots.from].inverse * values.se3[slots.to])
         let transform = SE3<S>(measurementInverse) * between
-        let w = Matrix6<S>(whitening)
+        let w = Matrix6<S>(whitening.matrix)
         let vector: SE3<S>.Tangent
         let derivative: Matrix6<S>
         switch error {

@@ -7,16 +7,11 @@ public struct PriorFactorSE2: Sendable, Equatable {
     /// The prior mean Z.
     public let measurement: SE2<Double>
     /// Ω, 3×3 in (x, y, θ) order.
-    public var information: InformationMatrix {
-        InformationMatrix(validated: omega.rowMajor, dimension: 3, squareRoot: whitening.rowMajor)
-    }
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
-    @usableFromInline let whitening: Matrix3<Double>
-    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
-    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
-    let omega: Matrix3<Double>
+    @usableFromInline let whitening: BlockWhitening<Matrix3<Double>>
     @usableFromInline let measurementInverse: SE2<Double>
     @usableFromInline var slot = -1
 
@@ -31,9 +26,8 @@ public struct PriorFactorSE2: Sendable, Equatable {
         else { throw .nonFiniteMeasurement }
         self.variable = variable
         self.measurement = measurement
-        omega = Matrix3(rowMajor: information.matrix)
         self.kernel = kernel
-        whitening = Matrix3(rowMajor: information.squareRoot)
+        whitening = BlockWhitening(information)
         measurementInverse = measurement.inverse
     }
 
@@ -46,7 +40,7 @@ public struct PriorFactorSE2: Sendable, Equatable {
     @inlinable
     func cost<S: GeometryScalar>(_ values: VariableValues, as _: S.Type) -> Double {
         let e = (SE2<S>(measurementInverse) * SE2<S>(values.se2[slot])).log()
-        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix3<S>(whitening) * e)).rho
+        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix3<S>(whitening.matrix) * e)).rho
     }
 
     @inlinable
@@ -55,7 +49,7 @@ public struct PriorFactorSE2: Sendable, Equatable {
         jacobian: UnsafeMutablePointer<Double>?
     ) -> Double {
         let e = (SE2<S>(measurementInverse) * SE2<S>(values.se2[slot])).log()
-        let w = Matrix3<S>(whitening)
+        let w = Matrix3<S>(whitening.matrix)
         let r = w * e
         let (rho, weight) = kernel.evaluate(BlockStore.squaredNorm(r))
         BlockStore.store(r, weight: weight, to: residual)
@@ -71,16 +65,11 @@ public struct PriorFactorSE3: Sendable, Equatable {
     /// The prior mean Z.
     public let measurement: SE3<Double>
     /// Ω, 6×6 in [translation; rotation] order.
-    public var information: InformationMatrix {
-        InformationMatrix(validated: omega.rowMajor, dimension: 6, squareRoot: whitening.rowMajor)
-    }
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
-    @usableFromInline let whitening: Matrix6<Double>
-    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
-    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
-    let omega: Matrix6<Double>
+    @usableFromInline let whitening: BlockWhitening<Matrix6<Double>>
     @usableFromInline let measurementInverse: SE3<Double>
     @usableFromInline var slot = -1
 
@@ -93,9 +82,8 @@ public struct PriorFactorSE3: Sendable, Equatable {
         guard measurement.isFinite else { throw .nonFiniteMeasurement }
         self.variable = variable
         self.measurement = measurement
-        omega = Matrix6(rowMajor: information.matrix)
         self.kernel = kernel
-        whitening = Matrix6(rowMajor: information.squareRoot)
+        whitening = BlockWhitening(information)
         measurementInverse = measurement.inverse
     }
 
@@ -108,7 +96,7 @@ public struct PriorFactorSE3: Sendable, Equatable {
     @inlinable
     func cost<S: GeometryScalar>(_ values: VariableValues, as _: S.Type) -> Double {
         let e = (SE3<S>(measurementInverse) * SE3<S>(values.se3[slot])).log()
-        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix6<S>(whitening) * e)).rho
+        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix6<S>(whitening.matrix) * e)).rho
     }
 
     @inlinable
@@ -117,7 +105,7 @@ public struct PriorFactorSE3: Sendable, Equatable {
         jacobian: UnsafeMutablePointer<Double>?
     ) -> Double {
         let e = (SE3<S>(measurementInverse) * SE3<S>(values.se3[slot])).log()
-        let w = Matrix6<S>(whitening)
+        let w = Matrix6<S>(whitening.matrix)
         let r = w * e
         let (rho, weight) = kernel.evaluate(BlockStore.squaredNorm(r))
         BlockStore.store(r.translation, weight: weight, to: residual)
@@ -134,16 +122,11 @@ public struct PriorFactorPoint3: Sendable, Equatable {
     /// The prior mean z.
     public let measurement: SIMD3<Double>
     /// Ω, 3×3.
-    public var information: InformationMatrix {
-        InformationMatrix(validated: omega.rowMajor, dimension: 3, squareRoot: whitening.rowMajor)
-    }
+    public var information: InformationMatrix { whitening.information }
     /// The robust kernel.
     public let kernel: RobustKernel
 
-    @usableFromInline let whitening: Matrix3<Double>
-    /// Ω kept inline: an ``InformationMatrix`` holds two arrays, and a factor that stored one
-    /// was copied with their retains and releases at every evaluation (5 % of a city10000 solve).
-    let omega: Matrix3<Double>
+    @usableFromInline let whitening: BlockWhitening<Matrix3<Double>>
     @usableFromInline var slot = -1
 
     /// A prior; `information` defaults to the identity.
@@ -155,9 +138,8 @@ public struct PriorFactorPoint3: Sendable, Equatable {
         guard measurement.allFinite else { throw .nonFiniteMeasurement }
         self.variable = variable
         self.measurement = measurement
-        omega = Matrix3(rowMajor: information.matrix)
         self.kernel = kernel
-        whitening = Matrix3(rowMajor: information.squareRoot)
+        whitening = BlockWhitening(information)
     }
 
     /// Equal when the fields a user sets agree (the problem-assigned variable slots are ignored).
@@ -169,7 +151,7 @@ public struct PriorFactorPoint3: Sendable, Equatable {
     @inlinable
     func cost<S: GeometryScalar>(_ values: VariableValues, as _: S.Type) -> Double {
         let e = SIMD3<S>(values.points[slot]) - SIMD3<S>(measurement)
-        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix3<S>(whitening) * e)).rho
+        return 0.5 * kernel.evaluate(BlockStore.squaredNorm(Matrix3<S>(whitening.matrix) * e)).rho
     }
 
     @inlinable
@@ -177,7 +159,7 @@ public struct PriorFactorPoint3: Sendable, Equatable {
         _ values: VariableValues, as _: S.Type, residual: UnsafeMutablePointer<Double>,
         jacobian: UnsafeMutablePointer<Double>?
     ) -> Double {
-        let w = Matrix3<S>(whitening)
+        let w = Matrix3<S>(whitening.matrix)
         let r = w * (SIMD3<S>(values.points[slot]) - SIMD3<S>(measurement))
         let (rho, weight) = kernel.evaluate(BlockStore.squaredNorm(r))
         BlockStore.store(r, weight: weight, to: residual)
