@@ -1,6 +1,7 @@
 import CKernels
 import Testing
 import SLAMSparse
+import MixedSLAMTestSupport
 
 @Suite(.serialized) struct DispatchTests {
     @Test func bestPathIsSupportedAndScalarAlwaysIs() {

@@ -1,9 +1,6 @@
 import MixedSLAMTestSupport
 import SLAMSparse
 
-/// γ_k(u) = k u / (1 − k u): the classic bound on k accumulated roundings.
-func gamma(_ k: Int, _ u: Double) -> Double { Double(k) * u / (1 - Double(k) * u) }
-
 /// Paths this CPU runs; every kernel test loops over them.
 let supportedPaths = KernelPath.allCases.filter(\.isSupported)
 

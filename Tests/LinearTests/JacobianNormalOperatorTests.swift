@@ -23,6 +23,11 @@ import MixedSLAMTestSupport
             blockColumnIndices: columns, values: values)
     }
 
+    /// The reference is formed in fp64 from J as stored (rounded to the product precision), so
+    /// the bound is the products' own rounding: each output sums ≤ 4 block rows (chain and
+    /// loop edges) of b rows, each row 2 blocks of b products, so
+    /// |y − ŷ| ≤ γ(6b + 3, u) (|J|ᵀ|J||x| + |d||x|) at the arithmetic's u (fp32 for fp32 and
+    /// fp16 storage, fp64 for fp64), plus two fp32 roundings of the output and of + d x.
     @Test(arguments: [6, 3], [Precision.fp64, .fp32, .fp16])
     func productMatchesTheDenseNormalEquations(blockSize: Int, precision: Precision) throws {
         let j = try jacobian(poses: 40, blockSize: blockSize, seed: UInt64(blockSize))
@@ -30,36 +35,45 @@ import MixedSLAMTestSupport
         let n = j.columnCount
         let x = (0..<n).map { _ in Float(random.uniform()) }
         let d = (0..<n).map { _ in Float(abs(random.uniform())) }
-        let dense = j.dense()
-        var reference = [Double](repeating: 0, count: n)
-        for row in dense {
-            let t = zip(row, x).reduce(0.0) { $0 + $1.0 * Double($1.1) }
-            for c in 0..<n { reference[c] += row[c] * t }
-        }
-        for c in 0..<n { reference[c] += Double(d[c]) * Double(x[c]) }
         var y = [Float](repeating: 0, count: n)
-        // Each output sums ≤ 3 rows × 2 blocks × b² products of magnitude ≤ 1 (plus d x), so the
-        // rounding bound is a small multiple of the unit roundoff times that count; fp16 also
-        // rounds J itself (relative 2⁻¹¹).
-        let bound: Double
+        let stored: [[Double]]
         switch precision {
         case .fp64:
             var a = JacobianNormalOperator(j, diagonalShift: d)
             try a.apply(x, into: &y)
-            bound = 1e-5
+            stored = j.dense()
         case .fp32:
-            var a = JacobianNormalOperator(try j.converted(to: Float.self).matrix, diagonalShift: d)
+            let single = try j.converted(to: Float.self).matrix
+            var a = JacobianNormalOperator(single, diagonalShift: d)
             try a.apply(x, into: &y)
-            bound = Double(6 * blockSize * blockSize) * 0x1p-23
+            stored = single.dense()
         case .fp16:
-            var a = JacobianNormalOperator(try j.converted(to: Float16.self).matrix, diagonalShift: d)
+            let half = try j.converted(to: Float16.self).matrix
+            var a = JacobianNormalOperator(half, diagonalShift: d)
             try a.apply(x, into: &y)
-            bound = Double(6 * blockSize * blockSize) * 0x1p-10
+            stored = half.dense()
         }
-        let scale = reference.map(abs).max() ?? 1
+        var reference = [Double](repeating: 0, count: n), magnitude = reference
+        for row in stored {
+            let t = zip(row, x).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+            let tMagnitude = zip(row, x).reduce(0.0) { $0 + abs($1.0 * Double($1.1)) }
+            for c in 0..<n {
+                reference[c] += row[c] * t
+                magnitude[c] += abs(row[c]) * tMagnitude
+            }
+        }
         for c in 0..<n {
-            #expect(abs(Double(y[c]) - reference[c]) <= bound * scale, "entry \(c): \(y[c]) vs \(reference[c])")
+            reference[c] += Double(d[c]) * Double(x[c])
+            magnitude[c] += abs(Double(d[c]) * Double(x[c]))
         }
+        let u = precision == .fp64 ? Precision.fp64.unitRoundoff : Precision.fp32.unitRoundoff
+        let g = gamma(6 * blockSize + 3, u) + gamma(2, Precision.fp32.unitRoundoff)
+        var worst = 0.0
+        for c in 0..<n { worst = largerError(worst, abs(Double(y[c]) - reference[c]) / (g * magnitude[c])) }
+        #expect(worst <= 1, "error / bound = \(worst)")
+        // The damping term is well above the bound: an operator that dropped it would fail.
+        let dampingTerm = (0..<n).map { abs(Double(d[$0] * x[$0])) / (g * magnitude[$0]) }.max() ?? 0
+        #expect(dampingTerm > 100)
         #expect(JacobianNormalOperator(j).dimension == n)
     }
 }

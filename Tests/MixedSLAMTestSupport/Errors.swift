@@ -1,3 +1,6 @@
+/// γ_k(u) = k u / (1 − k u): the classic bound on k accumulated roundings of unit roundoff u.
+public func gamma(_ k: Int, _ u: Double) -> Double { Double(k) * u / (1 - Double(k) * u) }
+
 /// The larger of two errors, NaN when either is NaN: `Swift.max` returns its first argument
 /// when the second is NaN, so a NaN result would pass a `worst <= bound` check.
 public func largerError(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
