@@ -216,8 +216,9 @@ enum PoseGraphFixture {
         options.maxIterations = 1
         let (stepped, _) = try solve(problem, .fp64, options: options)
         for id in 0..<12 {
-            let a = stepped.se3(id)!, b = expected.se3(id)!
-            #expect(simd_distance(a.translation, b.translation) < 1e-10)
+            let a = try #require(stepped.se3(id)), b = try #require(expected.se3(id))
+            let difference = (a.inverse * b).log()
+            #expect(difference.translation.norm < 1e-10 && difference.rotation.norm < 1e-10, "pose \(id): \(difference)")
         }
     }
 

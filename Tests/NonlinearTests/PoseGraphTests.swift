@@ -117,7 +117,9 @@ private struct LapStream {
         try graph.addPose(0, start)
         try graph.addOdometry(from: 0, to: 1, measurement: step)
         let predicted = start * step
-        #expect(graph.pose(1)!.translation == predicted.translation)
+        let pose = try #require(graph.pose(1))
+        #expect(pose.translation == predicted.translation)
+        #expect(abs(pose.theta - predicted.theta) <= 4 * Precision.fp64.unitRoundoff, "\(pose.theta) vs \(predicted.theta)")
 
         #expect(throws: ProblemError.unknownVariable(id: 7)) {
             try graph.addOdometry(from: 7, to: 8, measurement: step)
