@@ -108,9 +108,95 @@ struct FactorJacobianTests {
                 p.gauge = .explicitOnly
                 try p.addBALCamera(id: 0, camera)
                 try p.addPoint3(id: 1, world)
-                try p.add(BALReprojectionFactor(camera: 0, point: 1, measurement: SIMD2(rng.uniform(-50...50), rng.uniform(-50...50))))
+                try p.add(BALReprojectionFactor(
+                    camera: 0, point: 1, measurement: SIMD2(rng.uniform(-50...50), rng.uniform(-50...50)),
+                    information: rng.information(2)))
                 expectMatches(p, "BAL rotation \(k) distortion \(distortion)")
             }
+        }
+    }
+
+    /// One single-factor problem per factor type, with `kernel`; the same values and
+    /// measurements for every kernel.
+    private func singleFactorProblems(kernel: RobustKernel) throws -> [(String, Problem)] {
+        var rng = SeededGenerator(seed: 37)
+        var problems: [(String, Problem)] = []
+        func problem(_ build: (inout Problem) throws -> Void) throws -> Problem {
+            var p = Problem()
+            p.gauge = .explicitOnly
+            try build(&p)
+            return p
+        }
+        problems.append(("SE2 between", try problem { p in
+            try p.addSE2(id: 0, rng.pose2())
+            try p.addSE2(id: 1, rng.pose2())
+            try p.add(BetweenFactorSE2(from: 0, to: 1, measurement: rng.pose2(), information: rng.information(3), kernel: kernel))
+        }))
+        for error in SE3ErrorConvention.allCases {
+            problems.append(("SE3 between \(error)", try problem { p in
+                try p.addSE3(id: 0, rng.pose3())
+                try p.addSE3(id: 1, rng.pose3())
+                try p.add(BetweenFactorSE3(
+                    from: 0, to: 1, measurement: rng.pose3(), information: rng.information(6), kernel: kernel, error: error))
+            }))
+        }
+        problems.append(("priors", try problem { p in
+            try p.addSE2(id: 0, rng.pose2())
+            try p.addSE3(id: 1, rng.pose3())
+            try p.addPoint3(id: 2, rng.vector3(4))
+            try p.add(PriorFactorSE2(variable: 0, measurement: rng.pose2(), information: rng.information(3), kernel: kernel))
+            try p.add(PriorFactorSE3(variable: 1, measurement: rng.pose3(), information: rng.information(6), kernel: kernel))
+            try p.add(PriorFactorPoint3(variable: 2, measurement: rng.vector3(4), information: rng.information(3), kernel: kernel))
+        }))
+        problems.append(("pinhole", try problem { p in
+            try p.addSE3(id: 0, .identity)
+            try p.addPoint3(id: 1, SIMD3(0.3, -0.2, 4))
+            try p.add(ReprojectionFactor(
+                pose: 0, point: 1, measurement: SIMD2(300, 230), calibration: PinholeCalibration(fx: 520, fy: 510, cx: 320, cy: 240),
+                information: rng.information(2), kernel: kernel))
+        }))
+        problems.append(("BAL", try problem { p in
+            try p.addBALCamera(id: 0, BALCamera(
+                rotation: rng.rotation(angle: 0.4), translation: rng.vector3(1), focalLength: 480, k1: -0.3, k2: 0.1))
+            try p.addPoint3(id: 1, SIMD3(0.2, 0.1, -4))
+            try p.add(BALReprojectionFactor(camera: 0, point: 1, measurement: SIMD2(20, -10), information: rng.information(2), kernel: kernel))
+        }))
+        return problems
+    }
+
+    /// IRLS linearization: with a kernel, every factor's whitened residual and Jacobian are
+    /// those without it scaled by √ρ′(s), s = ‖S e‖², and its cost is ½ ρ(s) — checked
+    /// against the kernel-free linearization of the same factor, with each kernel active
+    /// (s beyond the threshold or scale) on every factor.
+    @Test(arguments: [RobustKernel.huber(threshold: 0.5), .cauchy(scale: 0.5), .gemanMcClure(scale: 0.5)])
+    func robustKernelsScaleEveryFactor(kernel: RobustKernel) throws {
+        for ((label, p), (_, r)) in zip(try singleFactorProblems(kernel: .none), try singleFactorProblems(kernel: kernel)) {
+            var plain = p, robust = r
+            let structure = plain.structure
+            var reference = Linearization(structure: structure), weighted = reference
+            plain.linearize(precision: .fp64, into: &reference)
+            robust.linearize(precision: .fp64, into: &weighted)
+            var expectedCost = 0.0
+            for f in 0..<structure.factorCount {
+                let rows = structure.residualOffsets[f]..<(structure.residualOffsets[f] + structure.residualDimension(ofFactor: f))
+                let s = rows.reduce(0.0) { $0 + reference.residuals[$1] * reference.residuals[$1] }
+                let (rho, weight) = kernel.evaluate(s)
+                #expect(weight < 0.9, "\(label) factor \(f): kernel inactive (s = \(s))")
+                expectedCost += 0.5 * rho
+                for r in rows {
+                    #expect(abs(weighted.residuals[r] - weight * reference.residuals[r]) <= 1e-14 * abs(reference.residuals[r]) + 1e-300,
+                            "\(label) residual \(r)")
+                }
+                for b in structure.factorBlockOffsets[f]..<structure.factorBlockOffsets[f + 1] {
+                    let a = reference.jacobianBlock(b), w = weighted.jacobianBlock(b)
+                    #expect(a.count == w.count && !a.isEmpty)
+                    for (x, y) in zip(a, w) {
+                        #expect(abs(y - weight * x) <= 1e-14 * abs(x) + 1e-300, "\(label) block \(b): \(y) vs \(weight) · \(x)")
+                    }
+                }
+            }
+            #expect(abs(robust.cost(precision: .fp64) - expectedCost) <= 1e-13 * expectedCost, "\(label) cost")
+            #expect(abs(weighted.cost - expectedCost) <= 1e-13 * expectedCost, "\(label) linearization cost")
         }
     }
 
