@@ -290,10 +290,7 @@ import MixedSLAMTestSupport
     func gradientDiagonalAndProductNormMatchPlainSums(cameraSize c: Int) {
         var rng = SeededGenerator(seed: 31)
         let m = 2, cameras = 4, points = 7, nobs = 40
-        let cam: [Int32] = (0..<nobs).map { $0 % 7 == 3 ? -1 : Int32($0 % cameras) }
-        let pt: [Int32] = (0..<nobs).map { $0 % 9 == 4 ? -1 : Int32($0 % points) }
-        let cb = (0..<(nobs * m * c)).map { _ in rng.uniform() }
-        let pb = (0..<(nobs * m * 3)).map { _ in rng.uniform() }
+        let (cam, pt, cb, pb) = observationLayout(cameraSize: c, cameras: cameras, points: points, observations: nobs, &rng)
         let r = (0..<(nobs * m)).map { _ in rng.uniform() }
         let n = c * cameras + 3 * points
         let x = (0..<n).map { _ in rng.uniform() }
@@ -324,6 +321,56 @@ import MixedSLAMTestSupport
         }
         let norm = ck_ba_jx_norm2_f64(Int32(c), Int32(m), Int32(cameras), Int32(nobs), cam, pt, cb, pb, x)
         #expect(abs(norm - normRef) <= 1e-12 * normMagnitude)
+    }
+
+    /// Two-row observations on `cameras` cameras of size c and `points` points, some on a fixed
+    /// camera or point (index −1), blocks in [−1, 1]: the layout of `ck_ba_gradient_diag_f64`
+    /// and `ck_ba_diag_blocks_f64`.
+    private func observationLayout(
+        cameraSize c: Int, cameras: Int, points: Int, observations nobs: Int, _ rng: inout SeededGenerator
+    ) -> (cam: [Int32], pt: [Int32], cameraBlocks: [Double], pointBlocks: [Double]) {
+        let cam: [Int32] = (0..<nobs).map { $0 % 7 == 3 ? -1 : Int32($0 % cameras) }
+        let pt: [Int32] = (0..<nobs).map { $0 % 9 == 4 ? -1 : Int32($0 % points) }
+        return (cam, pt, (0..<(nobs * 2 * c)).map { _ in rng.uniform() }, (0..<(nobs * 2 * 3)).map { _ in rng.uniform() })
+    }
+
+    /// The block-Jacobi blocks Σ C_kᵀC_k per camera and Σ P_kᵀP_k per point on every path,
+    /// against plain fp64 sums: each entry sums at most 2·nobs products, γ(2·nobs, u₆₄) times
+    /// Σ |a_i a_j| bounds the difference; observations on a fixed camera or point add nothing
+    /// to that block.
+    @Test(arguments: supportedPaths, [6, 9])
+    func diagonalBlocksMatchPlainSums(path: KernelPath, cameraSize c: Int) {
+        var rng = SeededGenerator(seed: 32)
+        let m = 2, cameras = 4, points = 7, nobs = 40
+        let (cam, pt, cb, pb) = observationLayout(cameraSize: c, cameras: cameras, points: points, observations: nobs, &rng)
+        var hccRef = [Double](repeating: 0, count: c * c * cameras), hccMagnitude = hccRef
+        var hppRef = [Double](repeating: 0, count: 9 * points), hppMagnitude = hppRef
+        /// Adds aᵀa (and |a|ᵀ|a|) to the size × size block at `base`.
+        func accumulate(_ a: [Double], _ reference: inout [Double], _ magnitude: inout [Double], at base: Int) {
+            for i in a.indices {
+                for j in a.indices {
+                    reference[base + i * a.count + j] += a[i] * a[j]
+                    magnitude[base + i * a.count + j] += abs(a[i] * a[j])
+                }
+            }
+        }
+        for k in 0..<nobs {
+            for row in 0..<m {
+                if cam[k] >= 0 {
+                    accumulate((0..<c).map { cb[(k * m + row) * c + $0] }, &hccRef, &hccMagnitude, at: Int(cam[k]) * c * c)
+                }
+                if pt[k] >= 0 {
+                    accumulate((0..<3).map { pb[(k * m + row) * 3 + $0] }, &hppRef, &hppMagnitude, at: Int(pt[k]) * 9)
+                }
+            }
+        }
+        var hcc = [Double](repeating: .nan, count: hccRef.count), hpp = [Double](repeating: .nan, count: hppRef.count)
+        #expect(ck_ba_diag_blocks_f64(
+            ck_path(rawValue: path.rawValue), Int32(c), Int32(m), Int32(cameras), Int32(points), Int32(nobs), cam, pt, cb, pb,
+            &hcc, &hpp) == 0)
+        let g = gamma(2 * nobs, Precision.fp64.unitRoundoff)
+        for i in hcc.indices { #expect(abs(hcc[i] - hccRef[i]) <= g * hccMagnitude[i], "hcc[\(i)] on \(path), c = \(c)") }
+        for i in hpp.indices { #expect(abs(hpp[i] - hppRef[i]) <= g * hppMagnitude[i], "hpp[\(i)] on \(path), c = \(c)") }
     }
 
     /// S = Hcc + Dc − Σ Hcp Hpp⁻¹ Hpc and rhs = −g_c + Σ Hcp Hpp⁻¹ g_p against a plain fp64
