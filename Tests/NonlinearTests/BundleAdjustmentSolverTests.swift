@@ -157,8 +157,6 @@ enum BundleAdjustmentFixture {
         #expect(summary.finalCost <= bound)
     }
 
-    /// One damped step of a real window: dense Schur and CHOLMOD on the full normal equations
-    /// against a dense fp64 Cholesky of JᵀJ + λD built from the Jacobian blocks.
     /// The BA solvers time every phase (the layout's analysis, its filling and CGNR's
     /// preparation as assembly), and the phases do not overlap.
     @Test(arguments: [(PrecisionPlan.Preset.fp64, BundleAdjustmentStepSolver.Method.denseSchur), (.fp64, .cholmod), (.mixed, .cgnr)])
@@ -174,6 +172,8 @@ enum BundleAdjustmentFixture {
         expectDisjointPhases(summary)
     }
 
+    /// One damped step of a real window: dense Schur and CHOLMOD on the full normal equations
+    /// against a dense fp64 Cholesky of JᵀJ + λD built from the Jacobian blocks.
     @Test(arguments: [BundleAdjustmentStepSolver.Method.denseSchur, .cholmod])
     func directStepEqualsDenseReference(method: BundleAdjustmentStepSolver.Method) throws {
         let scenario = try BundleAdjustmentFixture.scenario()

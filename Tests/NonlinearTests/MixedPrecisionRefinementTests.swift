@@ -119,6 +119,8 @@ import Testing
         let error = zip(refined.delta, direct.delta).map { $0 - $1 }
         let errorNorm = error.map { $0 * $0 }.reduce(0, +).squareRoot()
         let directNorm = direct.delta.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let decreaseGap = abs(refined.predictedDecrease - direct.predictedDecrease) / direct.predictedDecrease
+        #expect(decreaseGap <= 100 * 1e-4 * 1e-4 + 1e-12, "model decrease gap \(decreaseGap)")
         #expect(errorNorm <= 1e3 * 1e-4 * directNorm, "relative step error \(errorNorm / directNorm)")
         // The same system as the normal equations': CG needs about as many iterations (a wrong
         // operator would leave the work to refinement against the fp64 residual).
