@@ -12,7 +12,8 @@ public struct PrecisionPlan: Sendable, Equatable, Codable, CustomStringConvertib
         case fp64
         /// Residuals, products, solves and vectors fp32; state update fp64.
         case fp32
-        /// Everything fp16 without scaling, for comparison only (it is expected to degrade).
+        /// Residuals, products and triangular solves fp16 without scaling, for comparison only
+        /// (it is expected to degrade); Krylov vectors fp32, as in every iterative plan.
         case fp16
         /// fp16 where it is safe for the problem kind (BA: Jacobian products; PGO: the
         /// preconditioner's triangular solves), fp32 elsewhere, fp64 state update.
@@ -38,7 +39,8 @@ public struct PrecisionPlan: Sendable, Equatable, Codable, CustomStringConvertib
     public var matrixVector: Precision
     /// Precision of the preconditioner's triangular solves.
     public var triangularSolve: Precision
-    /// Precision of Krylov vectors (dot products, axpy).
+    /// Precision of Krylov vectors (dot products, axpy): fp32 in every iterative solve (there
+    /// is no fp16 vector path, so fp16 here runs as fp32), fp64 for the direct solve.
     public var vectors: Precision
     /// Whether precision switching is on (the `adaptive` preset).
     public var switching: Bool
@@ -49,7 +51,7 @@ public struct PrecisionPlan: Sendable, Equatable, Codable, CustomStringConvertib
     /// The state update precision: always fp64.
     public var stateUpdate: Precision { .fp64 }
 
-    /// The plan for a preset and a problem kind, as in the table of DESIGN.md §3.
+    /// The plan for a preset and a problem kind, as in the table of docs/precision.md.
     public static func preset(_ preset: Preset, for kind: ProblemKind) -> PrecisionPlan {
         switch preset {
         case .fp64:
@@ -57,7 +59,7 @@ public struct PrecisionPlan: Sendable, Equatable, Codable, CustomStringConvertib
         case .fp32:
             return PrecisionPlan(preset, .fp32, .fp32, .fp32, .fp32, switching: false, scales: true)
         case .fp16:
-            return PrecisionPlan(preset, .fp16, .fp16, .fp16, .fp16, switching: false, scales: false)
+            return PrecisionPlan(preset, .fp16, .fp16, .fp16, .fp32, switching: false, scales: false)
         case .mixed, .adaptive:
             let halfProducts = kind == .bundleAdjustment
             return PrecisionPlan(
