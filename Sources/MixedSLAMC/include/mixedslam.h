@@ -57,7 +57,7 @@ typedef enum msl_status {
     MSL_ERROR_SELF_LOOP = 7,          /**< an edge from a pose to itself */
     MSL_ERROR_UNKNOWN_PLAN = 8,       /**< plan name is none of fp64, fp32, fp16, mixed, adaptive */
     MSL_ERROR_INVALID_OPTIONS = 9,    /**< an option is out of range */
-    MSL_ERROR_SOLVER = 10             /**< the optimizer failed; poses keep their last good values */
+    MSL_ERROR_SOLVER = 10             /**< the optimizer failed; poses are restored to their values before the call */
 } msl_status;
 
 /** Pose kind of a graph (fixed by the first pose added). */
@@ -226,8 +226,8 @@ msl_status msl_graph_set_pose_se3(msl_graph *graph, int64_t id, const double *po
  * symbolic analysis; after poses or edges were added it extends the earlier fill-reducing
  * orderings to the grown graph (new poses ordered last) until the graph has grown by 20 %
  * since the last fresh ordering, then orders afresh (summary->symbolic_analyses,
- * extended_symbolic_analyses and reused_symbolic_analysis say which). On MSL_ERROR_SOLVER the poses keep the
- * best state reached, never NaN.
+ * extended_symbolic_analyses and reused_symbolic_analysis say which). On MSL_ERROR_SOLVER the poses are
+ * restored to their values before the call (never NaN) and the graph's step solver starts afresh.
  */
 msl_status msl_graph_optimize(msl_graph *graph, const char *plan, const msl_options *options,
                               msl_summary *summary);
