@@ -132,6 +132,10 @@ public struct IncompleteCholesky: Sendable {
               options.initialShift >= 0, (0...1).contains(options.fillLevel)
         else { throw .invalidArgument("shift or fill options \(options)") }
         let bb = b * b
+        // The matrices' values are writable: their length is checked again here.
+        guard values.count == columnIndices.count * bb else {
+            throw .shapeMismatch("\(values.count) values for \(columnIndices.count) blocks of \(b)×\(b)")
+        }
         let order = blockPermutation ?? (0..<nb).map { Int32($0) }
         guard order.count == nb else { throw .dimensionMismatch(expected: nb, actual: order.count) }
         var inverse = [Int32](repeating: -1, count: nb)

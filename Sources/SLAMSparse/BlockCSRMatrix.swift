@@ -28,31 +28,12 @@ public struct BlockCSRMatrix<Scalar: SparseScalar>: Sendable {
         blockSize: Int, blockRowCount: Int, blockColumnCount: Int,
         blockRowPointers: [Int32], blockColumnIndices: [Int32], values: [Scalar]
     ) throws(SparseError) {
-        guard blockSize > 0, blockRowCount >= 0, blockColumnCount >= 0 else {
-            throw .shapeMismatch("block size \(blockSize), \(blockRowCount)×\(blockColumnCount) blocks")
-        }
-        guard blockRowPointers.count == blockRowCount + 1 else {
-            throw .shapeMismatch("\(blockRowPointers.count) block row pointers for \(blockRowCount) block rows")
-        }
+        try CompressedRows.checkBlockShape(blockSize: blockSize, blockRows: blockRowCount, blockColumns: blockColumnCount)
         guard values.count == blockColumnIndices.count * blockSize * blockSize else {
             throw .shapeMismatch("\(values.count) values for \(blockColumnIndices.count) blocks of \(blockSize)×\(blockSize)")
         }
-        guard blockRowPointers.first == 0, Int(blockRowPointers[blockRowCount]) == blockColumnIndices.count else {
-            throw .invalidRowPointers(row: 0)
-        }
-        for row in 0..<blockRowCount {
-            let start = Int(blockRowPointers[row]), end = Int(blockRowPointers[row + 1])
-            guard start <= end else { throw .invalidRowPointers(row: row) }
-            var previous: Int32 = -1
-            for k in start..<end {
-                let column = blockColumnIndices[k]
-                guard column >= 0, Int(column) < blockColumnCount else {
-                    throw .indexOutOfBounds(row: row, column: Int(column))
-                }
-                guard column > previous else { throw .unsortedIndices(row: row) }
-                previous = column
-            }
-        }
+        try CompressedRows.check(
+            rows: blockRowCount, rowPointers: blockRowPointers, columnIndices: blockColumnIndices) { _ in blockColumnCount }
         if let k = values.firstNonFiniteIndex() { throw .nonFinite(index: k) }
         self.blockSize = blockSize
         self.blockRowCount = blockRowCount
@@ -75,12 +56,22 @@ extension BlockCSRMatrix {
         self.values = values
     }
 
+    /// ``values`` is writable (solvers refill it in place): a caller that changed its length
+    /// gets an error before any kernel reads it by the block row pointers.
+    func checkValueCount() throws(SparseError) {
+        guard values.count == blockCount * blockSize * blockSize else {
+            throw .shapeMismatch("\(values.count) values for \(blockCount) blocks of \(blockSize)×\(blockSize)")
+        }
+    }
+
     /// y = A x, or y += A x when `accumulate` is true.
     ///
     /// Allocation-free: `y` is written in place and must already have `rowCount` entries.
     /// Block sizes 3 and 6 (SE(2)/SE(3) poses) run dedicated unrolled kernels.
     /// - Throws: ``SparseError/dimensionMismatch(expected:actual:)`` for wrong vector lengths,
-    ///   ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot run here.
+    ///   ``SparseError/shapeMismatch(_:)`` when ``values`` no longer has `blockSize²` values
+    ///   per stored block, ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot
+    ///   run here.
     public func multiply(
         _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
         options: KernelOptions = KernelOptions()
@@ -101,6 +92,7 @@ extension BlockCSRMatrix {
         _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], transposed: Bool,
         accumulate: Bool, options: KernelOptions
     ) throws(SparseError) {
+        try checkValueCount()
         let (inCount, outCount) = transposed ? (rowCount, columnCount) : (columnCount, rowCount)
         guard x.count == inCount else { throw .dimensionMismatch(expected: inCount, actual: x.count) }
         guard y.count == outCount else { throw .dimensionMismatch(expected: outCount, actual: y.count) }
@@ -129,6 +121,7 @@ extension BlockCSRMatrix {
     public func converted<T: SparseScalar>(
         to type: T.Type, path: KernelPath? = nil
     ) throws(SparseError) -> (matrix: BlockCSRMatrix<T>, report: ConversionReport) {
+        try checkValueCount()
         let (converted, report) = try PrecisionConversion.convert(values, to: type, path: path)
         return (BlockCSRMatrix<T>(
             unchecked: blockSize, blockRowCount, blockColumnCount, blockRowPointers,

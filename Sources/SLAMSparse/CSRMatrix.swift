@@ -25,28 +25,10 @@ public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
         guard rowCount >= 0, columnCount >= 0, rowCount < Int(Int32.max), columnCount < Int(Int32.max) else {
             throw .shapeMismatch("negative or too large dimensions \(rowCount)×\(columnCount)")
         }
-        guard rowPointers.count == rowCount + 1 else {
-            throw .shapeMismatch("\(rowPointers.count) row pointers for \(rowCount) rows")
-        }
         guard columnIndices.count == values.count else {
             throw .shapeMismatch("\(columnIndices.count) column indices but \(values.count) values")
         }
-        guard rowPointers.first == 0, Int(rowPointers[rowCount]) == values.count else {
-            throw .invalidRowPointers(row: 0)
-        }
-        for row in 0..<rowCount {
-            let start = Int(rowPointers[row]), end = Int(rowPointers[row + 1])
-            guard start <= end else { throw .invalidRowPointers(row: row) }
-            var previous: Int32 = -1
-            for k in start..<end {
-                let column = columnIndices[k]
-                guard column >= 0, Int(column) < columnCount else {
-                    throw .indexOutOfBounds(row: row, column: Int(column))
-                }
-                guard column > previous else { throw .unsortedIndices(row: row) }
-                previous = column
-            }
-        }
+        try CompressedRows.check(rows: rowCount, rowPointers: rowPointers, columnIndices: columnIndices) { _ in columnCount }
         if let k = values.firstNonFiniteIndex() { throw .nonFinite(index: k) }
         self.rowCount = rowCount
         self.columnCount = columnCount
@@ -60,6 +42,9 @@ public struct CSRMatrix<Scalar: SparseScalar>: Sendable {
     public init(
         rowCount: Int, columnCount: Int, triplets: [(row: Int, column: Int, value: Scalar)]
     ) throws(SparseError) {
+        guard rowCount >= 0, columnCount >= 0, rowCount < Int(Int32.max), columnCount < Int(Int32.max) else {
+            throw .shapeMismatch("negative or too large dimensions \(rowCount)×\(columnCount)")
+        }
         for t in triplets {
             guard t.row >= 0, t.row < rowCount, t.column >= 0, t.column < columnCount else {
                 throw .indexOutOfBounds(row: t.row, column: t.column)
@@ -130,11 +115,20 @@ extension CSRMatrix {
         self.values = values
     }
 
+    /// ``values`` is writable (solvers refill it in place): a caller that changed its length
+    /// gets an error before any kernel reads it by the row pointers.
+    private func checkValueCount() throws(SparseError) {
+        guard values.count == nonzeroCount else {
+            throw .shapeMismatch("\(values.count) values for \(nonzeroCount) stored entries")
+        }
+    }
+
     /// y = A x, or y += A x when `accumulate` is true.
     ///
     /// Allocation-free: `y` is written in place and must already have `rowCount` entries.
     /// - Throws: ``SparseError/dimensionMismatch(expected:actual:)`` for wrong vector lengths,
-    ///   ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot run here.
+    ///   ``SparseError/shapeMismatch(_:)`` when ``values`` no longer has one value per stored
+    ///   entry, ``SparseError/unsupportedKernelPath(_:)`` if `options.path` cannot run here.
     public func multiply(
         _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], accumulate: Bool = false,
         options: KernelOptions = KernelOptions()
@@ -155,6 +149,7 @@ extension CSRMatrix {
         _ x: [Scalar.VectorScalar], into y: inout [Scalar.VectorScalar], transposed: Bool,
         accumulate: Bool, options: KernelOptions
     ) throws(SparseError) {
+        try checkValueCount()
         let (inCount, outCount) = transposed ? (rowCount, columnCount) : (columnCount, rowCount)
         guard x.count == inCount else { throw .dimensionMismatch(expected: inCount, actual: x.count) }
         guard y.count == outCount else { throw .dimensionMismatch(expected: outCount, actual: y.count) }
@@ -183,6 +178,7 @@ extension CSRMatrix {
     public func converted<T: SparseScalar>(
         to type: T.Type, path: KernelPath? = nil
     ) throws(SparseError) -> (matrix: CSRMatrix<T>, report: ConversionReport) {
+        try checkValueCount()
         let (converted, report) = try PrecisionConversion.convert(values, to: type, path: path)
         return (CSRMatrix<T>(unchecked: rowCount, columnCount, rowPointers, columnIndices, converted), report)
     }

@@ -33,29 +33,17 @@ public struct TriangularFactor<Scalar: SparseScalar>: Sendable {
         blockSize: Int, blockCount: Int, rowPointers: [Int32], columnIndices: [Int32],
         values: [Scalar], inverseDiagonal: [Scalar]
     ) throws(SparseError) {
-        guard blockSize >= 1, blockCount >= 0, blockCount * blockSize < Int(Int32.max) else {
-            throw .shapeMismatch("block size \(blockSize), \(blockCount) blocks")
-        }
+        try CompressedRows.checkBlockShape(blockSize: blockSize, blockRows: blockCount, blockColumns: blockCount)
         let bb = blockSize * blockSize
-        guard rowPointers.count == blockCount + 1, rowPointers.first == 0,
-              Int(rowPointers[blockCount]) == columnIndices.count
-        else { throw .invalidRowPointers(row: 0) }
         guard values.count == columnIndices.count * bb else {
             throw .shapeMismatch("\(values.count) values for \(columnIndices.count) blocks")
         }
         guard inverseDiagonal.count == blockCount * bb else {
             throw .shapeMismatch("\(inverseDiagonal.count) inverse-diagonal values for \(blockCount) blocks")
         }
+        // W is strictly lower: row i holds block columns below i.
+        try CompressedRows.check(rows: blockCount, rowPointers: rowPointers, columnIndices: columnIndices) { $0 }
         for i in 0..<blockCount {
-            let start = Int(rowPointers[i]), end = Int(rowPointers[i + 1])
-            guard start <= end else { throw .invalidRowPointers(row: i) }
-            var previous: Int32 = -1
-            for k in start..<end {
-                let j = columnIndices[k]
-                guard j >= 0, Int(j) < i else { throw .indexOutOfBounds(row: i, column: Int(j)) }
-                guard j > previous else { throw .unsortedIndices(row: i) }
-                previous = j
-            }
             for r in 0..<blockSize {
                 for c in (r + 1)..<max(r + 1, blockSize) where inverseDiagonal[i * bb + r * blockSize + c] != 0 {
                     throw .invalidArgument("inverse diagonal block \(i) is not lower triangular")

@@ -63,6 +63,59 @@ import Testing
         }
     }
 
+    /// A row pointer past the entries in the middle of the array (first and last are right)
+    /// used to be read through before its row was checked: each compressed-row type refuses
+    /// it as an invalid pointer instead.
+    @Test func middleRowPointerPastTheEntriesIsRefused() {
+        #expect(throws: SparseError.invalidRowPointers(row: 0)) {
+            try CSRMatrix<Double>(rowCount: 2, columnCount: 10, rowPointers: [0, 3, 2], columnIndices: [0, 1], values: [1, 2])
+        }
+        #expect(throws: SparseError.invalidRowPointers(row: 0)) {
+            try BlockCSRMatrix<Double>(
+                blockSize: 1, blockRowCount: 2, blockColumnCount: 10, blockRowPointers: [0, 3, 2],
+                blockColumnIndices: [0, 1], values: [1, 2])
+        }
+        #expect(throws: SparseError.invalidRowPointers(row: 1)) {
+            try TriangularFactor<Float>(
+                blockSize: 1, blockCount: 3, rowPointers: [0, 0, 2, 1], columnIndices: [0], values: [1], inverseDiagonal: [1, 1, 1])
+        }
+    }
+
+    /// Sizes whose products overflow Int or int32_t, and negative sizes, are shape errors.
+    @Test func sizesBeyondTheKernelsRangeAreRefused() {
+        #expect(throws: SparseError.self) {
+            try BlockCSRMatrix<Double>(
+                blockSize: 1 << 40, blockRowCount: 0, blockColumnCount: 0, blockRowPointers: [0], blockColumnIndices: [], values: [])
+        }
+        #expect(throws: SparseError.self) {
+            try BlockCSRMatrix<Double>(
+                blockSize: 6, blockRowCount: Int.max, blockColumnCount: 0, blockRowPointers: [0], blockColumnIndices: [], values: [])
+        }
+        #expect(throws: SparseError.self) {
+            try TriangularFactor<Float>(
+                blockSize: 1 << 32, blockCount: 1 << 32, rowPointers: [0], columnIndices: [], values: [], inverseDiagonal: [])
+        }
+        #expect(throws: SparseError.self) { try CSRMatrix<Double>(rowCount: -1, columnCount: 2, triplets: []) }
+        #expect(throws: SparseError.self) {
+            try CSRMatrix<Double>(rowCount: 1, columnCount: 3_000_000_000, triplets: [(0, 2_500_000_000, 1)])
+        }
+    }
+
+    /// `values` is writable for in-place refills; a length change is an error at the next
+    /// product or conversion, not an out-of-range read in a kernel.
+    @Test func valuesOfTheWrongLengthAreRefusedBeforeAKernelReadsThem() throws {
+        var csr = try CSRMatrix<Double>(rowCount: 2, columnCount: 3, triplets: [(0, 0, 1), (1, 2, 2)])
+        csr.values = [1]
+        var y = [0.0, 0.0]
+        #expect(throws: SparseError.shapeMismatch("1 values for 2 stored entries")) { try csr.multiply([1, 2, 3], into: &y) }
+        #expect(throws: SparseError.self) { try csr.converted(to: Float.self) }
+        var block = try BlockCSRMatrix<Double>(
+            blockSize: 2, blockRowCount: 1, blockColumnCount: 2, blockRowPointers: [0, 1], blockColumnIndices: [1], values: [1, 2, 3, 4])
+        block.values.removeLast()
+        #expect(throws: SparseError.shapeMismatch("3 values for 1 blocks of 2×2")) { try block.multiply([9, 9, 1, 1], into: &y) }
+        #expect(throws: SparseError.self) { try block.converted(to: Float16.self) }
+    }
+
     @Test func conversionReportAddsAndDescribes() {
         let a = ConversionReport(valueCount: 3, overflowCount: 1, flushedCount: 0)
         let b = ConversionReport(valueCount: 2, overflowCount: 0, flushedCount: 2)
