@@ -23,7 +23,15 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
 
         /// Accumulates the camera and point blocks of ĴᵀĴ for `system` with `columnScale`
         /// applied to J's columns.
-        public init(_ system: BundleAdjustmentSystem, columnScale: [Double]) {
+        ///
+        /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` when
+        ///   `columnScale` does not have one entry per column or the system's arrays do not
+        ///   match its observation count.
+        public init(_ system: BundleAdjustmentSystem, columnScale: [Double]) throws(LinearSolverError) {
+            try system.checkShape()
+            guard columnScale.count == system.columnCount else {
+                throw .dimensionMismatch(expected: system.columnCount, actual: columnScale.count)
+            }
             let c = system.cameraSize, p = BundleAdjustmentSystem.pointSize, m = system.residualSize
             let cameraCount = system.cameraCount, pointCount = system.pointCount
             cameraSize = c
@@ -60,7 +68,8 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
     /// Builds the inverse blocks of JᵀJ + diag(damping) for `system`, with `columnScale`
     /// applied to J's columns first (Ĵ = J C).
     ///
-    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` when a block is singular.
+    /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` when a block is singular,
+    ///   ``LinearSolverError/dimensionMismatch(expected:actual:)`` as ``Blocks/init(_:columnScale:)``.
     public init(_ system: BundleAdjustmentSystem, damping: [Double], columnScale: [Double]) throws(LinearSolverError) {
         try self.init(Blocks(system, columnScale: columnScale), damping: damping)
     }
@@ -104,8 +113,12 @@ public struct BlockJacobiPreconditioner: Preconditioner, Sendable {
     }
 
     /// z = M⁻¹ r block by block (CKernels).
-    public func apply(_ r: [Float], into z: inout [Float]) {
-        precondition(r.count == dimension && z.count == dimension, "block-Jacobi dimension mismatch")
+    ///
+    /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` when `r` or `z`
+    ///   does not have ``dimension`` entries.
+    public func apply(_ r: [Float], into z: inout [Float]) throws(LinearSolverError) {
+        guard r.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: r.count) }
+        guard z.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: z.count) }
         _ = ck_ba_block_diag_mv_f32(CK_PATH_AUTO, Int32(cameraSize), Int32(cameraCount), Int32(pointCount), inverses, r, &z)
     }
 

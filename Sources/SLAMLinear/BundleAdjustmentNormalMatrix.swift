@@ -108,6 +108,7 @@ public struct BundleAdjustmentNormalMatrix: Sendable {
     /// - Throws: ``LinearSolverError/patternChanged`` when `system` does not ``matches(_:)``.
     public mutating func update(_ system: BundleAdjustmentSystem) throws(LinearSolverError) {
         guard matches(system) else { throw .patternChanged }
+        try system.checkShape()
         let m = residualSize, c = cameraSize, p = BundleAdjustmentSystem.pointSize
         let cameraCount = system.cameraCount
         var values = matrix.values

@@ -18,10 +18,12 @@ public struct BundleAdjustmentSystem: Sendable {
     /// Number of free points.
     public let pointCount: Int
     /// Free-camera index of each observation, or -1 when that camera is fixed.
-    public var cameraIndex: [Int32]
+    public private(set) var cameraIndex: [Int32]
     /// Free-point index of each observation, or -1 when that point is fixed.
-    public var pointIndex: [Int32]
-    /// Camera blocks, `residualSize × cameraSize` row-major per observation.
+    public private(set) var pointIndex: [Int32]
+    /// Camera blocks, `residualSize × cameraSize` row-major per observation. Writable in place
+    /// (a linearization refills them); every solver checks the lengths of the blocks and
+    /// residuals (``checkShape()``) before a kernel reads them.
     public var cameraBlocks: [Double]
     /// Point blocks, `residualSize × 3` row-major per observation.
     public var pointBlocks: [Double]
@@ -37,10 +39,28 @@ public struct BundleAdjustmentSystem: Sendable {
     public var columnCount: Int { cameraCount * cameraSize + pointCount * Self.pointSize }
 
     /// Creates a system with zeroed blocks for the given observation structure.
+    ///
+    /// - Throws: ``LinearSolverError/invalidOption(_:)`` for sizes or counts out of range
+    ///   (sizes ≥ 1, counts ≥ 0, every row and column count below 2³¹, the kernels'
+    ///   `int32_t`), ``LinearSolverError/dimensionMismatch(expected:actual:)`` for index
+    ///   arrays of different lengths or an index out of range.
     public init(
         residualSize: Int = 2, cameraSize: Int, cameraCount: Int, pointCount: Int,
         cameraIndex: [Int32], pointIndex: [Int32]
     ) throws(LinearSolverError) {
+        func fitsInt32(_ a: Int, _ b: Int) -> Bool {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            return !overflow && product < Int(Int32.max)
+        }
+        guard (1...64).contains(residualSize), (1...64).contains(cameraSize), cameraCount >= 0, pointCount >= 0,
+              fitsInt32(cameraCount, cameraSize), fitsInt32(pointCount, Self.pointSize),
+              fitsInt32(cameraIndex.count, residualSize * cameraSize),
+              cameraCount * cameraSize + pointCount * Self.pointSize < Int(Int32.max)
+        else {
+            throw .invalidOption(
+                "bundle-adjustment system: residual size \(residualSize), camera size \(cameraSize), "
+                    + "\(cameraCount) cameras, \(pointCount) points, \(cameraIndex.count) observations")
+        }
         guard cameraIndex.count == pointIndex.count else {
             throw .dimensionMismatch(expected: cameraIndex.count, actual: pointIndex.count)
         }
@@ -62,15 +82,31 @@ public struct BundleAdjustmentSystem: Sendable {
         residuals = [Double](repeating: 0, count: n * residualSize)
     }
 
-    /// g = Jᵀ r, cameras then points.
-    public func gradient() -> [Double] { gradientAndDiagonal().gradient }
+    /// Checks that the blocks and residuals still have the lengths of ``observationCount``
+    /// observations: they are writable, and the kernels read them by observation.
+    ///
+    /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` naming the first
+    ///   array of the wrong length.
+    public func checkShape() throws(LinearSolverError) {
+        let n = observationCount
+        for (count, expected) in [
+            (cameraBlocks.count, n * residualSize * cameraSize), (pointBlocks.count, n * residualSize * Self.pointSize),
+            (residuals.count, n * residualSize),
+        ] where count != expected {
+            throw .dimensionMismatch(expected: expected, actual: count)
+        }
+    }
 
-    /// diag(JᵀJ), cameras then points: the LM damping scale.
-    public func hessianDiagonal() -> [Double] { gradientAndDiagonal().diagonal }
+    /// g = Jᵀ r, cameras then points. Throws as ``checkShape()``.
+    public func gradient() throws(LinearSolverError) -> [Double] { try gradientAndDiagonal().gradient }
+
+    /// diag(JᵀJ), cameras then points: the LM damping scale. Throws as ``checkShape()``.
+    public func hessianDiagonal() throws(LinearSolverError) -> [Double] { try gradientAndDiagonal().diagonal }
 
     /// g = Jᵀ r and diag(JᵀJ) in one pass over J (`ck_ba_gradient_diag_f64`), cameras then
-    /// points.
-    public func gradientAndDiagonal() -> (gradient: [Double], diagonal: [Double]) {
+    /// points. Throws as ``checkShape()``.
+    public func gradientAndDiagonal() throws(LinearSolverError) -> (gradient: [Double], diagonal: [Double]) {
+        try checkShape()
         var g = [Double](repeating: 0, count: columnCount), d = g
         _ = ck_ba_gradient_diag_f64(
             Int32(cameraSize), Int32(residualSize), Int32(cameraCount), Int32(pointCount), Int32(observationCount),
@@ -79,8 +115,12 @@ public struct BundleAdjustmentSystem: Sendable {
     }
 
     /// ‖J x‖² in fp64 (`ck_ba_jx_norm2_f64`); x has ``columnCount`` entries, cameras first.
-    public func jacobianProductNormSquared(_ x: [Double]) -> Double {
-        precondition(x.count == columnCount, "BundleAdjustmentSystem: dimension mismatch")
+    ///
+    /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` for a wrong length
+    ///   of `x`, or as ``checkShape()``.
+    public func jacobianProductNormSquared(_ x: [Double]) throws(LinearSolverError) -> Double {
+        try checkShape()
+        guard x.count == columnCount else { throw .dimensionMismatch(expected: columnCount, actual: x.count) }
         return ck_ba_jx_norm2_f64(
             Int32(cameraSize), Int32(residualSize), Int32(cameraCount), Int32(observationCount),
             cameraIndex, pointIndex, cameraBlocks, pointBlocks, x)

@@ -119,7 +119,8 @@ public struct CGNR: Sendable {
         prepared = nil
         let n = system.columnCount
         // One pass over J yields both when either is missing.
-        let computed = gradient == nil || diagonal == nil ? system.gradientAndDiagonal() : nil
+        try system.checkShape()
+        let computed = gradient == nil || diagonal == nil ? try system.gradientAndDiagonal() : nil
         let diagonal = diagonal ?? computed!.diagonal
         guard diagonal.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: diagonal.count) }
         guard diagonal.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("bundle-adjustment Jacobian") }
@@ -129,7 +130,7 @@ public struct CGNR: Sendable {
         guard g.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: g.count) }
         guard g.allSatisfy(\.isFinite) else { throw LinearSolverError.nonFinite("gradient") }
         let rhs = (0..<n).map { Float(-g[$0] * scale[$0]) }
-        let blocks = BlockJacobiPreconditioner.Blocks(system, columnScale: scale)
+        let blocks = try BlockJacobiPreconditioner.Blocks(system, columnScale: scale)
         var kernel: BAKernelOperator?
         var conversion = ConversionReport()
         if panelLayout?.describes(system) != true {

@@ -136,7 +136,9 @@ public final class Cholmod {
     ///
     /// - Throws: ``LinearSolverError/dimensionMismatch(expected:actual:)`` or
     ///   ``LinearSolverError/invalidPermutation`` when `permutation` is not a permutation of
-    ///   `0..<matrix.dimension`.
+    ///   `0..<matrix.dimension`; ``LinearSolverError/dimensionMismatch(expected:actual:)`` also
+    ///   when an entry lies outside the `dimension × dimension` square (a non-square matrix)
+    ///   or past the stored values.
     public func analyze(_ matrix: some SymmetricMatrixSource, permutation: [Int32]? = nil) throws(LinearSolverError) {
         let n = matrix.dimension
         if let permutation {
@@ -149,11 +151,22 @@ public final class Cholmod {
         }
         var columnCounts = [Int](repeating: 0, count: n + 1)
         var entryCount = 0
-        matrix.forEachEntry { row, column, _ in
+        // A non-square source (a CSR matrix with more columns than rows) or values shorter than
+        // its pattern would index past these arrays: refused before anything is read through them.
+        let valueCount = matrix.storedValues.count
+        var outside: (row: Int, column: Int)?
+        matrix.forEachEntry { row, column, valueIndex in
+            guard column < n, valueIndex < valueCount else {
+                if outside == nil { outside = (row, column) }
+                return
+            }
             if row <= column {
                 columnCounts[column + 1] += 1
                 entryCount += 1
             }
+        }
+        if let outside {
+            throw .dimensionMismatch(expected: n, actual: max(outside.column + 1, valueCount))
         }
         for j in 0..<n { columnCounts[j + 1] += columnCounts[j] }
 

@@ -31,6 +31,10 @@ public struct CoarseCorrection: Sendable {
         kernel: KernelOptions = KernelOptions()
     ) throws(LinearSolverError) {
         let b = matrix.blockSize, bb = b * b, nb = matrix.blockRowCount
+        guard matrix.blockColumnCount == nb else { throw .dimensionMismatch(expected: nb, actual: matrix.blockColumnCount) }
+        guard matrix.values.count == matrix.blockCount * bb else {
+            throw .dimensionMismatch(expected: matrix.blockCount * bb, actual: matrix.values.count)
+        }
         guard aggregate.count == nb else { throw .dimensionMismatch(expected: nb, actual: aggregate.count) }
         guard basis.count == nb * bb else { throw .dimensionMismatch(expected: nb * bb, actual: basis.count) }
         guard aggregate.allSatisfy({ $0 >= 0 && Int($0) < aggregateCount }) else {

@@ -110,7 +110,8 @@ public struct ConjugateGradient: Sendable {
     ) throws -> Report {
         try options.validate()
         let n = a.dimension
-        precondition(b.count == n && m.dimension == n, "ConjugateGradient: dimension mismatch")
+        guard b.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: b.count) }
+        guard m.dimension == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: m.dimension) }
         if r.count != n {
             r = [Float](repeating: 0, count: n)
             z = r

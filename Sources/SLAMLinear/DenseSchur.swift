@@ -34,7 +34,7 @@ public struct DenseSchur: Sendable {
     ///   reduced camera system is not positive definite (raise the damping),
     ///   ``LinearSolverError/nonFinite(_:)`` when the system holds NaN or infinity.
     public mutating func solve(_ system: BundleAdjustmentSystem, damping: [Double]) throws(LinearSolverError) -> [Double] {
-        try solve(system, gradient: system.gradient(), damping: damping)
+        try solve(system, gradient: try system.gradient(), damping: damping)
     }
 
     /// ``solve(_:damping:)`` with g = Jᵀ r already computed (the step solver keeps it per
@@ -76,6 +76,7 @@ public struct DenseSchur: Sendable {
     public mutating func reducedCameraFactor(
         _ system: BundleAdjustmentSystem, damping: [Double], into factor: inout [Float]
     ) throws(LinearSolverError) -> Precision {
+        try system.checkShape()
         let c = system.cameraSize, n = system.cameraCount * c
         guard damping.count == system.columnCount else {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
@@ -118,6 +119,7 @@ public struct DenseSchur: Sendable {
     ) throws(LinearSolverError) -> [Double] {
         let c = system.cameraSize, m = system.residualSize, p = BundleAdjustmentSystem.pointSize
         let cameraColumnCount = system.cameraCount * c
+        try system.checkShape()
         guard damping.count == system.columnCount else {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
         }

@@ -32,6 +32,9 @@ public struct JacobianNormalOperator<Scalar: SparseScalar>: LinearOperator {
 
     /// y = (Jᵀ J + diag(d)) x.
     public mutating func apply(_ x: [Float], into y: inout [Float]) throws {
+        guard diagonalShift.isEmpty || diagonalShift.count == dimension else {
+            throw LinearSolverError.dimensionMismatch(expected: dimension, actual: diagonalShift.count)
+        }
         if Scalar.VectorScalar.self == Float.self {
             // Reinterpreted in place, as in BlockMatrixOperator: `as!` converts element by element.
             try jacobian.multiply(unsafeBitCast(x, to: [Scalar.VectorScalar].self), into: &residual, options: kernel)

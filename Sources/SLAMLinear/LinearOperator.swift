@@ -81,6 +81,9 @@ public struct BlockMatrixOperator<Scalar: SparseScalar>: LinearOperator {
 
     /// y = (A + diag(d)) x; an fp64 matrix accumulates in fp64 and rounds once to fp32.
     public mutating func apply(_ x: [Float], into y: inout [Float]) throws {
+        guard diagonalShift.isEmpty || diagonalShift.count == dimension else {
+            throw LinearSolverError.dimensionMismatch(expected: dimension, actual: diagonalShift.count)
+        }
         if Scalar.VectorScalar.self == Float.self {
             // Same element type, so the arrays are reinterpreted in place: `as!` would convert
             // element by element at run time in this unspecialized generic code (it was 60 %

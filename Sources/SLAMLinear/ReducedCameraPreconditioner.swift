@@ -38,7 +38,7 @@ struct ReducedCameraPreconditioner: Preconditioner {
     mutating func apply(_ r: [Float], into z: inout [Float]) throws {
         let nc = cameraColumns
         // y_l = Â_ll⁻¹ r_l (the camera blocks' output is not read).
-        points.apply(r, into: &y)
+        try points.apply(r, into: &y)
         try product.applyCameraPointBlock(y, into: &t)
         for i in 0..<nc { b[i] = (r[i] - t[i]) / cameraScale[i] }
         if nc > 0 {
@@ -49,7 +49,7 @@ struct ReducedCameraPreconditioner: Preconditioner {
         for i in 0..<nc { v[i] = b[i] / cameraScale[i] }
         // t_l = Â_lc x_c; t_c still holds Â_cl y_l, whose block-Jacobi image w_c is not read.
         try product.applyPointCameraBlock(v, into: &t)
-        points.apply(t, into: &w)
+        try points.apply(t, into: &w)
         y.withUnsafeBufferPointer { y in
             w.withUnsafeBufferPointer { w in
                 v.withUnsafeBufferPointer { v in

@@ -12,14 +12,14 @@ import MixedSLAMTestSupport
     func applySolvesEachDampedDiagonalBlock(cameraSize c: Int) throws {
         let system = try randomBundleAdjustmentSystem(cameraSize: c, seed: UInt64(10 + c))
         let h = try system.normalMatrix().dense()
-        let damping = system.hessianDiagonal().map { 0.1 * $0 + 1e-3 }
+        let damping = try system.hessianDiagonal().map { 0.1 * $0 + 1e-3 }
         let n = system.columnCount
         let preconditioner = try BlockJacobiPreconditioner(
             system, damping: damping, columnScale: [Double](repeating: 1, count: n))
         var random = SeededGenerator(seed: 3)
         let r = (0..<n).map { _ in Float(random.uniform()) }
         var z = [Float](repeating: .nan, count: n)
-        preconditioner.apply(r, into: &z)
+        try preconditioner.apply(r, into: &z)
         let blocks = (0..<system.cameraCount).map { $0 * c..<($0 + 1) * c }
             + (0..<system.pointCount).map { system.cameraCount * c + 3 * $0..<system.cameraCount * c + 3 * ($0 + 1) }
         #expect(blocks.count == system.cameraCount + system.pointCount)

@@ -7,14 +7,14 @@ import MixedSLAMTestSupport
     @Test(arguments: [6, 9])
     func schurSolveEqualsFullCholmodSolve(cameraSize: Int) throws {
         let system = try randomBundleAdjustmentSystem(cameraSize: cameraSize, seed: UInt64(cameraSize))
-        let damping = system.hessianDiagonal().map { 1e-3 * $0 + 1e-9 }
+        let damping = try system.hessianDiagonal().map { 1e-3 * $0 + 1e-9 }
         var schur = DenseSchur()
         let delta = try schur.solve(system, damping: damping)
 
         let cholmod = Cholmod()
         try cholmod.factorize(try system.normalMatrix(), diagonalShift: damping)
         var reference: [Double] = []
-        try cholmod.solve(system.gradient().map { -$0 }, into: &reference)
+        try cholmod.solve(try system.gradient().map { -$0 }, into: &reference)
 
         let scale = reference.map(abs).max()!
         // Both are backward stable; the damped system is well conditioned (κ ≲ 1e6 here).
@@ -50,7 +50,7 @@ import MixedSLAMTestSupport
     func cgnrConvergesToTheDirectSolution(cameraSize: Int, precision: Precision) throws {
         let system = try randomBundleAdjustmentSystem(
             cameraSize: cameraSize, cameras: 5, points: 40, pairThreshold: -0.3, cameraScale: 100, seed: 77)
-        let damping = system.hessianDiagonal().map { 1e-2 * $0 }
+        let damping = try system.hessianDiagonal().map { 1e-2 * $0 }
         var schur = DenseSchur()
         let reference = try schur.solve(system, damping: damping)
 
@@ -87,7 +87,7 @@ import MixedSLAMTestSupport
     @Test(arguments: [(Precision.fp32, false), (.fp64, false), (.fp16, true)])
     func laggedSchurWithTheCurrentSystemConvergesInOneIteration(products: Precision, nativeHalf: Bool) throws {
         let system = try cameraChain(seed: 3)
-        let damping = system.hessianDiagonal().map { 1e-3 * $0 }
+        let damping = try system.hessianDiagonal().map { 1e-3 * $0 }
         var schur = DenseSchur()
         let reference = try schur.solve(system, damping: damping)
         var cgnr = CGNR()
@@ -107,7 +107,7 @@ import MixedSLAMTestSupport
     /// another system, factors anew.
     @Test func laggedSchurKeepsItsFactorUntilCGSlowsDown() throws {
         let system = try cameraChain(seed: 4)
-        let diagonal = system.hessianDiagonal()
+        let diagonal = try system.hessianDiagonal()
         var lagged = CGNR(), blockJacobi = CGNR()
         lagged.options.preconditioning = .laggedSchur
         lagged.options.schurRefreshIterations = 20
@@ -126,7 +126,7 @@ import MixedSLAMTestSupport
         #expect(try lagged.solve(system, damping: damping, productPrecision: .fp16).report.factoredReducedSystem)
         lagged.options.schurRefreshIterations = 1000
         let other = try cameraChain(seed: 5)
-        #expect(try lagged.solve(other, damping: other.hessianDiagonal(), productPrecision: .fp16).report.factoredReducedSystem)
+        #expect(try lagged.solve(other, damping: try other.hessianDiagonal(), productPrecision: .fp16).report.factoredReducedSystem)
     }
 
     /// One camera seeing one point three times, J = [I₆ | P] with P's columns the first three
@@ -178,9 +178,9 @@ import MixedSLAMTestSupport
         }
         let first = try system(seed: 1), second = try system(seed: 2)
         #expect(first.cameraIndex != second.cameraIndex || first.pointIndex != second.pointIndex)
-        let damping = second.hessianDiagonal().map { 1e-2 * $0 }
+        let damping = try second.hessianDiagonal().map { 1e-2 * $0 }
         var reused = CGNR(), fresh = CGNR()
-        _ = try reused.solve(first, damping: first.hessianDiagonal().map { 1e-2 * $0 }, productPrecision: .fp32)
+        _ = try reused.solve(first, damping: try first.hessianDiagonal().map { 1e-2 * $0 }, productPrecision: .fp32)
         let (delta, _) = try reused.solve(second, damping: damping, productPrecision: .fp32)
         let (expected, _) = try fresh.solve(second, damping: damping, productPrecision: .fp32)
         #expect(delta == expected)

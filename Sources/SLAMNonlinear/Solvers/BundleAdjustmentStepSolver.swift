@@ -121,7 +121,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
             lin.jacobians, at: cameraJacobianOfObservation, rows: rowsOfObservation, width: c, into: &s.cameraBlocks)
         Self.gather(
             lin.jacobians, at: pointJacobianOfObservation, rows: rowsOfObservation, width: 3, into: &s.pointBlocks)
-        (gradient, diagonal) = s.gradientAndDiagonal()
+        (gradient, diagonal) = try s.gradientAndDiagonal()
         let overflow = try LinearizationResult.overflow(
             gradient: gradient, diagonal: diagonal, plan: plan, what: "bundle-adjustment Jacobian or residual")
         linearizationIsFinite = overflow == nil
@@ -216,7 +216,7 @@ public struct BundleAdjustmentStepSolver: StepSolver {
                 throw LinearSolverError.notPositiveDefinite(column: -1)
             }
         }
-        result.predictedDecrease = modelDecrease(s, delta)
+        result.predictedDecrease = try modelDecrease(s, delta)
         result.delta = reorder(delta)
         return result
     }
@@ -234,10 +234,10 @@ public struct BundleAdjustmentStepSolver: StepSolver {
     }
 
     /// m(0) − m(δ) = −gᵀδ − ½ ‖J δ‖² in fp64, in the system's ordering.
-    private func modelDecrease(_ s: BundleAdjustmentSystem, _ delta: [Double]) -> Double {
+    private func modelDecrease(_ s: BundleAdjustmentSystem, _ delta: [Double]) throws(LinearSolverError) -> Double {
         var gd = 0.0
         for k in delta.indices { gd += gradient[k] * delta[k] }
-        return -gd - 0.5 * s.jacobianProductNormSquared(delta)
+        return -gd - 0.5 * (try s.jacobianProductNormSquared(delta))
     }
 
     private mutating func analyze(_ structure: ProblemStructure) throws {
