@@ -63,13 +63,13 @@ enum CConversions {
         default:
             throw CAPIError(MSL_ERROR_INVALID_VALUE, "unknown information layout \(layout.rawValue)")
         }
-        let information: InformationMatrix
+        let information: InformationMatrix, eigenvalues: [Double]
         do {
             information = try InformationMatrix(matrix, dimension: n)
+            eigenvalues = try SymmetricEigen(symmetric: information.matrix, dimension: n).eigenvalues
         } catch {
             throw CAPIError(MSL_ERROR_INFORMATION, "\(error)")
         }
-        let eigenvalues = SymmetricEigen(symmetric: information.matrix, dimension: n).eigenvalues
         let largest = eigenvalues.max() ?? 0, smallest = eigenvalues.min() ?? 0
         guard largest > 0, smallest > 1e-14 * largest else {
             throw CAPIError(

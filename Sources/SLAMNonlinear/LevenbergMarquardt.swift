@@ -136,6 +136,11 @@ public struct LevenbergMarquardt: Sendable {
     ///
     /// The returned state is always the best accepted one: rejected steps, solver failures
     /// and budgets never leave a worse or non-finite state behind.
+    ///
+    /// - Throws: ``OptimizerError`` for invalid options or a non-finite initial cost, the
+    ///   step solver's errors from a linearization, and
+    ///   `LinearSolverError.dimensionMismatch` when the step solver returns a step whose
+    ///   length is not the problem's free dimension.
     public func minimize<Solver: StepSolver>(
         _ problem: inout Solver.Problem, plan initialPlan: PrecisionPlan, stepSolver: inout Solver
     ) throws -> Summary {
@@ -322,6 +327,11 @@ public struct LevenbergMarquardt: Sendable {
                 continue
             }
             recordSolveSeconds()
+            // A step solver written outside this package could return a step of another
+            // length; retracting by it would misread the state.
+            guard step.delta.count == problem.freeDimension else {
+                throw LinearSolverError.dimensionMismatch(expected: problem.freeDimension, actual: step.delta.count)
+            }
             detail.linearIterations = step.iterations
             detail.linearTermination = step.termination
             summary.linearIterations += step.iterations

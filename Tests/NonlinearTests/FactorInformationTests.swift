@@ -77,8 +77,8 @@ import MixedSLAM
     /// entries, written in hex to be exact) gives the scaled eigenvalues to a few ulps, because
     /// the matrix is scaled by a power of two first.
     @Test(arguments: [1e160, 1, 0x1p-1063])
-    func eigenvaluesAtAnyScale(scale: Double) {
-        let eigen = SymmetricEigen(symmetric: [1 * scale, 2 * scale, 2 * scale, 1 * scale], dimension: 2)
+    func eigenvaluesAtAnyScale(scale: Double) throws {
+        let eigen = try SymmetricEigen(symmetric: [1 * scale, 2 * scale, 2 * scale, 1 * scale], dimension: 2)
         let values = eigen.eigenvalues.sorted()
         #expect(abs(values[0] - -1 * scale) <= 4 * Double.ulpOfOne * 3 * scale + Double.leastNonzeroMagnitude * 4)
         #expect(abs(values[1] - 3 * scale) <= 4 * Double.ulpOfOne * 3 * scale + Double.leastNonzeroMagnitude * 4)

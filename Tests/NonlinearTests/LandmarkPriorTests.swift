@@ -80,7 +80,7 @@ import Testing
             camera: pose, observations: [(landmark: 3, pixel: pixel(pose, point) + SIMD2(1, -1), point: point)],
             calibration: calibration, information: .identity(dimension: 2))
         let prior = try #require(priors[3])
-        let eigen = SymmetricEigen(symmetric: prior.information, dimension: 3)
+        let eigen = try SymmetricEigen(symmetric: prior.information, dimension: 3)
         let sorted = eigen.eigenvalues.sorted()
         #expect(sorted[0] <= 1e-12 * sorted[2])
         #expect(sorted[1] >= 1e-3 * sorted[2])

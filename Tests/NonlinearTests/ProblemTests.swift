@@ -204,7 +204,7 @@ struct InformationMatrixTests {
             try InformationMatrix([1, 1, 0, 1], dimension: 2)
         }
         #expect(throws: InformationMatrix.Defect.nonFinite) { try InformationMatrix([1, .nan, .nan, 1], dimension: 2) }
-        let projected = InformationMatrix.projected(indefinite, dimension: 3)
+        let projected = try InformationMatrix.projected(indefinite, dimension: 3)
         let expected = [2.0, 0, 0, 0, 0, 0, 0, 0, 3]
         #expect(zip(projected, expected).allSatisfy { abs($0 - $1) <= 1e-14 })
         let info = try InformationMatrix(projected, dimension: 3)
@@ -224,7 +224,7 @@ struct InformationMatrixTests {
         var rng = SeededGenerator(seed: 52)
         var a = [Double](repeating: 0, count: 36)
         for i in 0..<6 { for j in i..<6 { a[i * 6 + j] = rng.uniform(-2...2); a[j * 6 + i] = a[i * 6 + j] } }
-        let e = SymmetricEigen(symmetric: a, dimension: 6)
+        let e = try SymmetricEigen(symmetric: a, dimension: 6)
         let back = e.reconstructed { $0 }
         #expect(zip(a, back).allSatisfy { abs($0 - $1) <= 1e-13 })
     }

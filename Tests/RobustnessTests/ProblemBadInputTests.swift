@@ -28,7 +28,7 @@ struct ProblemBadInputTests {
         let back = [s[0] * s[0] + s[2] * s[2], s[0] * s[1] + s[2] * s[3], s[1] * s[0] + s[3] * s[2], s[1] * s[1] + s[3] * s[3]]
         #expect(zip(back, [1.0, 1, 1, 1]).allSatisfy { abs($0 - $1) <= 8 * Double.ulpOfOne })
         // Repair path for file-like input: projection gives the nearest PSD matrix, which validates.
-        let repaired = InformationMatrix.projected([1, 2, 0, 2, 1, 0, 0, 0, 1], dimension: 3)
+        let repaired = try InformationMatrix.projected([1, 2, 0, 2, 1, 0, 0, 0, 1], dimension: 3)
         #expect(throws: Never.self) { try InformationMatrix(repaired, dimension: 3) }
         // Diagonal spanning 1e2…1e12: S = diag(√Ω) exactly enough that SᵀS = Ω to rounding.
         let span = try InformationMatrix([1e2, 0, 0, 0, 1e7, 0, 0, 0, 1e12], dimension: 3)

@@ -71,9 +71,13 @@ public enum BALReader {
         }
         do {
             for c in 0..<cameras {
-                var parameters = [Double](repeating: 0, count: 9)
-                for k in 0..<9 { parameters[k] = try s.double(expected: 9 * cameras, found: 9 * c + k) }
-                try problem.addBALCamera(id: c, BALCamera(parameters: parameters))
+                // Arguments are evaluated left to right: the nine values in file order.
+                func next(_ k: Int) throws -> Double { try s.double(expected: 9 * cameras, found: 9 * c + k) }
+                let camera = BALCamera(
+                    rotation: .exp(SIMD3(try next(0), try next(1), try next(2))),
+                    translation: SIMD3(try next(3), try next(4), try next(5)),
+                    focalLength: try next(6), k1: try next(7), k2: try next(8))
+                try problem.addBALCamera(id: c, camera)
             }
             for p in 0..<points {
                 let x = try s.double(expected: 3 * points, found: 3 * p)

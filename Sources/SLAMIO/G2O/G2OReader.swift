@@ -199,7 +199,7 @@ public enum G2OReader {
             guard options.informationPolicy == .project else { throw s.error(.indefiniteInformation(smallestEigenvalue: smallest)) }
             report.projectedInformationCount += 1
             do {
-                return try InformationMatrix(InformationMatrix.projected(m, dimension: n), dimension: n)
+                return try InformationMatrix(try InformationMatrix.projected(m, dimension: n), dimension: n)
             } catch {
                 throw s.error(.inconsistent(error.description))
             }

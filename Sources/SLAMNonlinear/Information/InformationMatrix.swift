@@ -37,8 +37,10 @@ public struct InformationMatrix: Sendable, Equatable {
         }
     }
 
-    /// Ω = I.
+    /// Ω = I. `n` must be in 1...64 (a literal in code, so another value is a programming
+    /// error); ``isotropic(sigma:dimension:)`` throws instead.
     public static func identity(dimension n: Int) -> InformationMatrix {
+        precondition((1...64).contains(n), "information dimension \(n) is not in 1...64")
         var m = [Double](repeating: 0, count: n * n)
         for i in 0..<n { m[i * n + i] = 1 }
         return InformationMatrix(validated: m, dimension: n, squareRoot: m)
@@ -66,7 +68,7 @@ public struct InformationMatrix: Sendable, Equatable {
             self.init(validated: matrix, dimension: n, squareRoot: s)
             return
         }
-        let eigen = SymmetricEigen(symmetric: matrix, dimension: n)
+        let eigen = try SymmetricEigen(symmetric: matrix, dimension: n)
         let smallest = eigen.eigenvalues.min() ?? 0
         if smallest < -1e-12 * scale { throw .indefinite(smallestEigenvalue: smallest) }
         var s = [Double](repeating: 0, count: n * n)
@@ -86,8 +88,11 @@ public struct InformationMatrix: Sendable, Equatable {
 
     /// The nearest (Frobenius) symmetric PSD matrix: symmetrize, then clamp negative
     /// eigenvalues to zero. Returns the input unchanged when it is already symmetric PSD.
-    public static func projected(_ matrix: [Double], dimension n: Int) -> [Double] {
-        let eigen = SymmetricEigen(symmetric: matrix, dimension: n)
+    ///
+    /// - Throws: as ``SymmetricEigen/init(symmetric:dimension:)``: a dimension outside
+    ///   1...64, a matrix without n² entries, or a non-finite entry cannot be repaired.
+    public static func projected(_ matrix: [Double], dimension n: Int) throws(Defect) -> [Double] {
+        let eigen = try SymmetricEigen(symmetric: matrix, dimension: n)
         return eigen.reconstructed { max($0, 0) }
     }
 

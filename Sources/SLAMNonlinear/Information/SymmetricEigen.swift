@@ -16,8 +16,14 @@ public struct SymmetricEigen: Sendable {
     /// matrix is first scaled by a power of two that brings its largest entry near 1, which
     /// changes no rounding but keeps the squared norms finite: with entries above ~1e154 they
     /// overflowed, the convergence test compared ∞ with ∞ and no rotation ran.
-    public init(symmetric matrix: [Double], dimension n: Int) {
-        precondition(matrix.count == n * n, "matrix must be n×n")
+    ///
+    /// - Throws: ``InformationMatrix/Defect/invalidDimension(_:)`` unless n is in 1...64,
+    ///   ``InformationMatrix/Defect/wrongSize(expected:actual:)`` unless `matrix` has n²
+    ///   entries, ``InformationMatrix/Defect/nonFinite`` for a NaN or infinite entry.
+    public init(symmetric matrix: [Double], dimension n: Int) throws(InformationMatrix.Defect) {
+        guard (1...64).contains(n) else { throw .invalidDimension(n) }
+        guard matrix.count == n * n else { throw .wrongSize(expected: n * n, actual: matrix.count) }
+        guard matrix.allSatisfy(\.isFinite) else { throw .nonFinite }
         let largest = matrix.reduce(0) { max($0, abs($1)) }
         let exponent = largest.isFinite && largest > 0 ? Int(largest.exponent) : 0
         var a = matrix.map { Double(sign: .plus, exponent: -exponent, significand: $0) }

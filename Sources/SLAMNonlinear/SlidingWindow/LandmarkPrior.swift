@@ -69,8 +69,8 @@ public struct LandmarkPrior: Sendable, Equatable {
 
     /// Λ without its eigenvalues below 10⁻¹² of the largest, and z = Λ⁺η.
     private func truncated() -> ([Double], SIMD3<Double>)? {
-        guard information.allSatisfy(\.isFinite), informationVector.norm.isFinite else { return nil }
-        let eigen = SymmetricEigen(symmetric: information, dimension: 3)
+        guard informationVector.norm.isFinite, let eigen = try? SymmetricEigen(symmetric: information, dimension: 3)
+        else { return nil }
         let largest = eigen.eigenvalues.max() ?? 0
         guard largest > 0 else { return nil }
         let cutoff = 1e-12 * largest

@@ -137,7 +137,7 @@ public struct PoseGraphStepSolver: StepSolver {
         public init() {}
 
         /// Checks the ranges: the CG options (``ConjugateGradient/Options/validate()``),
-        /// 0 < `minForcing` ≤ `maxForcing` < 1, non-negative fill level, coarse aggregates,
+        /// 0 < `minForcing` ≤ `maxForcing` < 1, a fill level of 0 or 1, non-negative coarse aggregates,
         /// refinements and refresh minimum, a refresh growth ≥ 1 and a finite, non-negative
         /// reordering growth. ``LevenbergMarquardt/minimize(_:plan:stepSolver:)`` calls it.
         /// - Throws: ``OptimizerError/invalidOption(_:)`` naming the option.
@@ -152,6 +152,9 @@ public struct PoseGraphStepSolver: StepSolver {
             ] where value < 0 {
                 throw .invalidOption("\(name) must be ≥ 0")
             }
+            // IncompleteCholesky computes levels 0 and 1 only; a higher level would fail every
+            // factorization and leave each step to the direct fallback.
+            guard preconditionerFillLevel <= 1 else { throw .invalidOption("preconditionerFillLevel must be 0 or 1") }
             guard adaptiveRefreshGrowth >= 1, adaptiveRefreshGrowth.isFinite else {
                 throw .invalidOption("adaptiveRefreshGrowth must be finite and ≥ 1")
             }

@@ -28,9 +28,10 @@ public struct BALCamera: Sendable, Equatable {
         self.k2 = k2
     }
 
-    /// A camera from the nine BAL parameters (angle-axis, t, f, k₁, k₂).
-    public init(parameters p: [Double]) {
-        precondition(p.count == 9, "a BAL camera has 9 parameters")
+    /// A camera from the nine BAL parameters (angle-axis, t, f, k₁, k₂); nil unless there are
+    /// exactly nine.
+    public init?(parameters p: [Double]) {
+        guard p.count == 9 else { return nil }
         self.init(
             rotation: .exp(SIMD3(p[0], p[1], p[2])), translation: SIMD3(p[3], p[4], p[5]),
             focalLength: p[6], k1: p[7], k2: p[8])
