@@ -119,7 +119,6 @@ public struct CGNR: Sendable {
         prepared = nil
         let n = system.columnCount
         // One pass over J yields both when either is missing.
-        try system.checkShape()
         let computed = gradient == nil || diagonal == nil ? try system.gradientAndDiagonal() : nil
         let diagonal = diagonal ?? computed!.diagonal
         guard diagonal.count == n else { throw LinearSolverError.dimensionMismatch(expected: n, actual: diagonal.count) }

@@ -154,10 +154,14 @@ public final class Cholmod {
         // A non-square source (a CSR matrix with more columns than rows) or values shorter than
         // its pattern would index past these arrays: refused before anything is read through them.
         let valueCount = matrix.storedValues.count
-        var outside: (row: Int, column: Int)?
+        var mismatch: LinearSolverError?
         matrix.forEachEntry { row, column, valueIndex in
             guard column < n, valueIndex < valueCount else {
-                if outside == nil { outside = (row, column) }
+                if mismatch == nil {
+                    mismatch = column < n
+                        ? .dimensionMismatch(expected: valueIndex + 1, actual: valueCount)
+                        : .dimensionMismatch(expected: n, actual: column + 1)
+                }
                 return
             }
             if row <= column {
@@ -165,9 +169,7 @@ public final class Cholmod {
                 entryCount += 1
             }
         }
-        if let outside {
-            throw .dimensionMismatch(expected: n, actual: max(outside.column + 1, valueCount))
-        }
+        if let mismatch { throw mismatch }
         for j in 0..<n { columnCounts[j + 1] += columnCounts[j] }
 
         cholmod_free_sparse(&input, common)

@@ -83,12 +83,15 @@ struct LinearAlgebraBadInputTests {
         #expect(solution.map { abs($0 - 1) }.max()! <= 1e-6)
     }
 
-    @Test("CHOLMOD and the coarse correction refuse non-square matrices")
+    @Test("CHOLMOD and the coarse correction refuse non-square matrices; CHOLMOD also values shorter than the pattern")
     func nonSquareMatrices() throws {
         let wide = try CSRMatrix<Double>(rowCount: 2, columnCount: 3, triplets: [(0, 0, 1), (0, 2, 1), (1, 1, 1)])
         let cholmod = Cholmod()
         #expect(throws: LinearSolverError.dimensionMismatch(expected: 2, actual: 3)) { try cholmod.analyze(wide) }
         #expect(throws: LinearSolverError.dimensionMismatch(expected: 2, actual: 3)) { try cholmod.factorize(wide) }
+        var shortened = try CSRMatrix<Double>(rowCount: 2, columnCount: 2, triplets: [(0, 0, 2), (1, 1, 2)])
+        shortened.values = [2]
+        #expect(throws: LinearSolverError.dimensionMismatch(expected: 2, actual: 1)) { try cholmod.analyze(shortened) }
         let blocks = try BlockCSRMatrix<Double>(
             blockSize: 1, blockRowCount: 2, blockColumnCount: 3, blockRowPointers: [0, 1, 2], blockColumnIndices: [2, 1], values: [1, 1])
         #expect(throws: LinearSolverError.dimensionMismatch(expected: 2, actual: 3)) {
