@@ -48,13 +48,9 @@ public struct BundleAdjustmentSystem: Sendable {
         residualSize: Int = 2, cameraSize: Int, cameraCount: Int, pointCount: Int,
         cameraIndex: [Int32], pointIndex: [Int32]
     ) throws(LinearSolverError) {
-        func fitsInt32(_ a: Int, _ b: Int) -> Bool {
-            let (product, overflow) = a.multipliedReportingOverflow(by: b)
-            return !overflow && product < Int(Int32.max)
-        }
         guard (1...64).contains(residualSize), (1...64).contains(cameraSize), cameraCount >= 0, pointCount >= 0,
-              fitsInt32(cameraCount, cameraSize), fitsInt32(pointCount, Self.pointSize),
-              fitsInt32(cameraIndex.count, residualSize * cameraSize),
+              fitsKernelIndex(cameraCount, times: cameraSize), fitsKernelIndex(pointCount, times: Self.pointSize),
+              fitsKernelIndex(cameraIndex.count, times: residualSize * cameraSize),
               cameraCount * cameraSize + pointCount * Self.pointSize < Int(Int32.max)
         else {
             throw .invalidOption(

@@ -1,3 +1,11 @@
+/// Whether a · b, multiplied without overflow, is below 2³¹: a row, column or value count
+/// that the kernels' `int32_t` indices can address. Shared by the shape checks of the sparse
+/// types and of the bundle-adjustment system.
+package func fitsKernelIndex(_ a: Int, times b: Int) -> Bool {
+    let (product, overflow) = a.multipliedReportingOverflow(by: b)
+    return !overflow && product < Int(Int32.max)
+}
+
 /// The structural checks every compressed-row type (``CSRMatrix``, ``BlockCSRMatrix``,
 /// ``TriangularFactor``) runs before kernels may trust it.
 enum CompressedRows {
@@ -32,12 +40,8 @@ enum CompressedRows {
     /// `blockColumns · blockSize` and `blockSize²` below 2³¹ (the kernels' `int32_t`), with
     /// overflow-checked products.
     static func checkBlockShape(blockSize: Int, blockRows: Int, blockColumns: Int) throws(SparseError) {
-        func fitsInt32(_ a: Int, _ b: Int) -> Bool {
-            let (product, overflow) = a.multipliedReportingOverflow(by: b)
-            return !overflow && product < Int(Int32.max)
-        }
-        guard blockSize >= 1, blockRows >= 0, blockColumns >= 0, fitsInt32(blockSize, blockSize),
-              fitsInt32(blockRows, blockSize), fitsInt32(blockColumns, blockSize)
+        guard blockSize >= 1, blockRows >= 0, blockColumns >= 0, fitsKernelIndex(blockSize, times: blockSize),
+              fitsKernelIndex(blockRows, times: blockSize), fitsKernelIndex(blockColumns, times: blockSize)
         else { throw .shapeMismatch("block size \(blockSize), \(blockRows)×\(blockColumns) blocks") }
     }
 }
