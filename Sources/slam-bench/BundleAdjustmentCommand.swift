@@ -10,8 +10,9 @@ struct BundleAdjustment: ParsableCommand {
         abstract: "Solve a BAL bundle-adjustment problem with every plan and linear solver (cgnr, dense-schur, cholmod): costs, iterations, times.",
         discussion: """
             FILE may be a path or a file name inside --dataset-dir. --synthetic generates the \
-            50-camera / 5,000-point / 45,000-observation problem instead. --solver picks one \
-            solver (cgnr, schur, cholmod); the default runs all three for every plan.
+            50-camera / 5,000-point / 45,000-observation problem instead (--cameras, --points \
+            and --observations-per-point change its size). --solver picks one solver (cgnr, \
+            schur, cholmod); the default runs all three for every plan.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -21,6 +22,15 @@ struct BundleAdjustment: ParsableCommand {
 
     @Flag(help: "Solve the generated synthetic BAL problem.")
     var synthetic = false
+
+    @Option(help: "Cameras of the synthetic problem.")
+    var cameras = SyntheticBAL.Options().cameraCount
+
+    @Option(help: "Points of the synthetic problem.")
+    var points = SyntheticBAL.Options().pointCount
+
+    @Option(help: "Cameras observing each point of the synthetic problem.")
+    var observationsPerPoint = SyntheticBAL.Options().observationsPerPoint
 
     @Option(help: "CGNR relative tolerance (the inexact-Newton forcing term).")
     var cgTolerance = 1e-6
@@ -44,6 +54,9 @@ struct BundleAdjustment: ParsableCommand {
         if synthetic {
             var options = SyntheticBAL.Options()
             options.seed = common.seed
+            options.cameraCount = cameras
+            options.pointCount = points
+            options.observationsPerPoint = observationsPerPoint
             let generated = try SyntheticBAL(options: options)
             problem = generated.problem
             name = "synthetic \(options.cameraCount) cameras, \(options.pointCount) points, \(generated.observationCount) observations"
