@@ -29,9 +29,17 @@ public struct BundleAdjustmentNormalMatrix: Sendable {
 
     /// Builds the pattern of JᵀJ for the observation structure of `system`, with zero values.
     ///
-    /// - Throws: ``LinearSolverError/nonFinite(_:)`` if the pattern cannot form a CSR matrix
+    /// - Throws: ``LinearSolverError/tooLarge(what:size:limit:)`` when JᵀJ has more entries
+    ///   than 32-bit indices (CHOLMOD's and the kernels') reach; nothing large is allocated
+    ///   then. ``LinearSolverError/nonFinite(_:)`` if the pattern cannot form a CSR matrix
     ///   (it always can for a validated system).
     public init(pattern system: BundleAdjustmentSystem) throws(LinearSolverError) {
+        try self.init(pattern: system, maximumEntries: Int(Int32.max))
+    }
+
+    /// ``init(pattern:)`` refusing more than `maximumEntries` entries: tests reach the
+    /// refusal without a system of 2³¹ entries.
+    package init(pattern system: BundleAdjustmentSystem, maximumEntries: Int) throws(LinearSolverError) {
         let c = system.cameraSize, p = BundleAdjustmentSystem.pointSize
         let cameraCount = system.cameraCount, pointCount = system.pointCount
         residualSize = system.residualSize
@@ -48,6 +56,11 @@ public struct BundleAdjustmentNormalMatrix: Sendable {
         for i in 0..<cameraCount { pointsOfCamera[i] = Array(Set(pointsOfCamera[i])).sorted() }
         for j in 0..<pointCount { camerasOfPoint[j] = Array(Set(camerasOfPoint[j])).sorted() }
 
+        let entries = pointsOfCamera.reduce(0) { $0 + c * (c + p * $1.count) }
+            + camerasOfPoint.reduce(0) { $0 + p * (c * $1.count + p) }
+        guard entries <= maximumEntries else {
+            throw .tooLarge(what: "the bundle-adjustment normal matrix's entries", size: entries, limit: maximumEntries)
+        }
         let n = system.columnCount
         var rowStart = [Int](repeating: 0, count: cameraCount + pointCount)
         var rowLength = [Int](repeating: 0, count: cameraCount + pointCount)

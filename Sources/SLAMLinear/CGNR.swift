@@ -29,6 +29,10 @@ public struct CGNR: Sendable {
         /// before a solve when the previous solve took more than this many CG iterations.
         /// Default 5 (in 200 VO windows 3 to 5 were fastest, 12 took 1.1× as long).
         public var schurRefreshIterations = 5
+        /// With ``Preconditioning/laggedSchur``: the largest reduced camera system (cameras ×
+        /// 6) it forms densely; a larger system is preconditioned by block Jacobi. Default
+        /// ``DenseSchur/defaultMaximumDimension`` (8,192).
+        public var maxReducedCameraDimension = DenseSchur.defaultMaximumDimension
 
         /// Creates options with the documented defaults.
         public init() {}
@@ -47,7 +51,8 @@ public struct CGNR: Sendable {
         /// ``Options/schurRefreshIterations`` iterations: Ceres' Schur-complement
         /// preconditioning, lagged so that most LM steps skip forming S. Two coupling
         /// products Â_cl, Â_lc per CG iteration, each about half the work of the full
-        /// product; 6×6-camera systems only (others use block Jacobi).
+        /// product. 6×6-camera systems only, whose S is within
+        /// ``Options/maxReducedCameraDimension``; others use block Jacobi.
         case laggedSchur = "lagged-schur"
     }
 
@@ -177,7 +182,8 @@ public struct CGNR: Sendable {
             state.kernel = nil
             a.damping = scaledDamping.map(Float.init)
             defer { state.kernel = a }
-            if options.preconditioning == .laggedSchur {
+            schur.maximumDimension = options.maxReducedCameraDimension
+            if options.preconditioning == .laggedSchur, schur.accepts(state.system) {
                 let cameraColumns = 6 * state.system.cameraCount
                 if reducedFactor.count != cameraColumns * cameraColumns || lastIterations > options.schurRefreshIterations {
                     do {

@@ -10,7 +10,20 @@ import SLAMSparse
 /// the reduced system S = Hcc − Hcp Hpp⁻¹ Hpc is only (cameras × cameraSize)² and dense. The
 /// elimination runs in the CKernels Schur kernel (`ck_ba_schur_f64`); the solver keeps its
 /// workspaces (S, the point inverses, the observation-by-point lists) for the next solve.
+///
+/// S takes 8 n² bytes and its factorization n³/3 flops for n = cameras × camera size, so the
+/// solver refuses systems past ``maximumDimension`` before allocating anything; larger
+/// problems belong to a sparse factorization (``Cholmod`` on the full normal equations,
+/// which ``BundleAdjustmentStepSolver`` switches to) or to CGNR.
 public struct DenseSchur: Sendable {
+    /// The default of ``maximumDimension``: 8,192 (S of 512 MiB; its factorization takes
+    /// several seconds on one core).
+    public static let defaultMaximumDimension = 8192
+
+    /// Largest reduced camera system (cameras × camera size) the solver forms. Default
+    /// ``defaultMaximumDimension``.
+    public var maximumDimension: Int
+
     /// Seconds spent forming S and eliminating points in the last solve.
     public private(set) var eliminationSeconds = 0.0
     /// Seconds spent factoring and solving S in the last solve.
@@ -25,14 +38,30 @@ public struct DenseSchur: Sendable {
     private var work32: [Float] = []
     private var cameraColumns: [Int32] = []
 
-    /// Creates a solver.
-    public init() {}
+    /// Creates a solver that forms reduced camera systems of at most `maximumDimension`.
+    public init(maximumDimension: Int = DenseSchur.defaultMaximumDimension) {
+        self.maximumDimension = maximumDimension
+    }
+
+    /// Whether the reduced camera system of `system` is within ``maximumDimension``.
+    public func accepts(_ system: BundleAdjustmentSystem) -> Bool {
+        system.cameraCount * system.cameraSize <= maximumDimension
+    }
+
+    private func checkDimension(_ system: BundleAdjustmentSystem) throws(LinearSolverError) {
+        guard accepts(system) else {
+            throw .tooLarge(
+                what: "the dense reduced camera system (cameras × camera size)",
+                size: system.cameraCount * system.cameraSize, limit: maximumDimension)
+        }
+    }
 
     /// Returns δ (cameras then points) solving (JᵀJ + diag(damping)) δ = −Jᵀ r.
     ///
     /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` when a point block or the
     ///   reduced camera system is not positive definite (raise the damping),
-    ///   ``LinearSolverError/nonFinite(_:)`` when the system holds NaN or infinity.
+    ///   ``LinearSolverError/nonFinite(_:)`` when the system holds NaN or infinity,
+    ///   ``LinearSolverError/tooLarge(what:size:limit:)`` past ``maximumDimension``.
     public mutating func solve(_ system: BundleAdjustmentSystem, damping: [Double]) throws(LinearSolverError) -> [Double] {
         try solve(system, gradient: try system.gradient(), damping: damping)
     }
@@ -71,12 +100,14 @@ public struct DenseSchur: Sendable {
     ///
     /// - Returns: the precision S was factored in.
     /// - Throws: ``LinearSolverError/notPositiveDefinite(column:)`` as ``solve(_:damping:)``,
-    ///   ``LinearSolverError/nonFinite(_:)`` for a non-finite factor.
+    ///   ``LinearSolverError/nonFinite(_:)`` for a non-finite factor,
+    ///   ``LinearSolverError/tooLarge(what:size:limit:)`` past ``maximumDimension``.
     @discardableResult
     public mutating func reducedCameraFactor(
         _ system: BundleAdjustmentSystem, damping: [Double], into factor: inout [Float]
     ) throws(LinearSolverError) -> Precision {
         try system.checkShape()
+        try checkDimension(system)
         let c = system.cameraSize, n = system.cameraCount * c
         guard damping.count == system.columnCount else {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
@@ -120,6 +151,7 @@ public struct DenseSchur: Sendable {
         let c = system.cameraSize, m = system.residualSize, p = BundleAdjustmentSystem.pointSize
         let cameraColumnCount = system.cameraCount * c
         try system.checkShape()
+        try checkDimension(system)
         guard damping.count == system.columnCount else {
             throw .dimensionMismatch(expected: system.columnCount, actual: damping.count)
         }

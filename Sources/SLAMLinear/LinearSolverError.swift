@@ -15,6 +15,10 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
     case invalidPermutation
     /// A solver option is out of its range (the message names it).
     case invalidOption(String)
+    /// The system is too large for this solver: `what` needs `size` where the solver takes
+    /// at most `limit` (a dense matrix's dimension, or a sparse matrix's entries for its
+    /// 32-bit indices). Nothing was allocated; use a sparse or iterative solver.
+    case tooLarge(what: String, size: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +29,7 @@ public enum LinearSolverError: Error, Equatable, Sendable, CustomStringConvertib
         case .library(let name, let status): return "\(name) failed with status \(status)"
         case .invalidPermutation: return "the given ordering is not a permutation of the rows"
         case .invalidOption(let what): return "invalid option: \(what)"
+        case .tooLarge(let what, let size, let limit): return "\(what) needs \(size), more than the limit \(limit)"
         }
     }
 }

@@ -92,6 +92,20 @@ import MixedSLAMTestSupport
         }
     }
 
+    /// The entry count is known before the pattern is built: one entry fewer allowed than JᵀJ
+    /// has is refused with the exact count (the public initializer's limit is 2³¹ − 1, the
+    /// reach of CHOLMOD's and the kernels' 32-bit indices).
+    @Test(arguments: [6, 9])
+    func refusesMoreEntriesThanItsIndicesReach(cameraSize: Int) throws {
+        let s = try system(cameraSize: cameraSize, residualSize: 2, seed: 5)
+        let entries = try BundleAdjustmentNormalMatrix(pattern: s).matrix.values.count
+        #expect(throws: LinearSolverError.tooLarge(
+            what: "the bundle-adjustment normal matrix's entries", size: entries, limit: entries - 1)) {
+            try BundleAdjustmentNormalMatrix(pattern: s, maximumEntries: entries - 1)
+        }
+        #expect(try BundleAdjustmentNormalMatrix(pattern: s, maximumEntries: entries).matrix.values.count == entries)
+    }
+
     @Test func rejectsAnotherStructure() throws {
         let s = try system(cameraSize: 6, residualSize: 2, seed: 1)
         var normal = try BundleAdjustmentNormalMatrix(pattern: s)

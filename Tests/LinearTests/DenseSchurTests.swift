@@ -23,6 +23,24 @@ import MixedSLAMTestSupport
         }
     }
 
+    /// Past ``DenseSchur/maximumDimension`` both the solve and the lagged factor are refused
+    /// with the size and the limit, before S is allocated; at the limit they run.
+    @Test func refusesReducedSystemsPastItsMaximumDimension() throws {
+        let system = try randomBundleAdjustmentSystem(cameraSize: 6, cameras: 3, points: 20, seed: 5)
+        let damping = try system.hessianDiagonal().map { 1e-3 * $0 + 1e-9 }
+        var factor: [Float] = []
+        var small = DenseSchur(maximumDimension: 17)
+        let refusal = LinearSolverError.tooLarge(
+            what: "the dense reduced camera system (cameras × camera size)", size: 18, limit: 17)
+        #expect(throws: refusal) { try small.solve(system, damping: damping) }
+        #expect(throws: refusal) { try small.reducedCameraFactor(system, damping: damping, into: &factor) }
+        #expect(factor.isEmpty)
+        small.maximumDimension = 18
+        #expect(try small.solve(system, damping: damping).count == system.columnCount)
+        try small.reducedCameraFactor(system, damping: damping, into: &factor)
+        #expect(factor.count == 18 * 18)
+    }
+
     /// One camera whose first two columns are equal in every row, held apart by a damping
     /// of 1e-10: in fp32, 1 + 1e-10 rounds to 1 and the factorization of S breaks down at
     /// column 1, so the reduced camera factor is formed and factored in fp64 instead and
@@ -127,6 +145,24 @@ import MixedSLAMTestSupport
         lagged.options.schurRefreshIterations = 1000
         let other = try cameraChain(seed: 5)
         #expect(try lagged.solve(other, damping: try other.hessianDiagonal(), productPrecision: .fp16).report.factoredReducedSystem)
+    }
+
+    /// A reduced camera system past ``CGNR/Options/maxReducedCameraDimension`` is not formed:
+    /// the lagged-Schur option preconditions it by block Jacobi, with block Jacobi's CG
+    /// iterations and step.
+    @Test func laggedSchurPastItsDimensionUsesBlockJacobi() throws {
+        let system = try cameraChain(seed: 6)
+        let damping = try system.hessianDiagonal().map { 1e-3 * $0 }
+        var lagged = CGNR(), blockJacobi = CGNR()
+        lagged.options.preconditioning = .laggedSchur
+        lagged.options.maxReducedCameraDimension = 6 * system.cameraCount - 1
+        let (delta, report) = try lagged.solve(system, damping: damping, productPrecision: .fp32)
+        let (plainDelta, plain) = try blockJacobi.solve(system, damping: damping, productPrecision: .fp32)
+        #expect(!report.factoredReducedSystem)
+        #expect(report.conjugateGradient.iterations == plain.conjugateGradient.iterations)
+        #expect(delta == plainDelta)
+        lagged.options.maxReducedCameraDimension = 6 * system.cameraCount
+        #expect(try lagged.solve(system, damping: damping, productPrecision: .fp32).report.factoredReducedSystem)
     }
 
     /// One camera seeing one point three times, J = [I₆ | P] with P's columns the first three

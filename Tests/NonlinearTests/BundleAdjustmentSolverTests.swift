@@ -172,6 +172,30 @@ enum BundleAdjustmentFixture {
         expectDisjointPhases(summary)
     }
 
+    /// A reduced camera system past ``BundleAdjustmentStepSolver/Options/maxDenseSchurDimension``
+    /// is solved by CHOLMOD on the full normal equations instead of dense Schur: the summary
+    /// names the solver that ran, and both reach the same optimum of the window (two exact
+    /// fp64 solvers take the same LM path up to rounding). A negative bound is refused.
+    @Test func denseSchurPastItsDimensionSolvesWithCholmod() throws {
+        let scenario = try BundleAdjustmentFixture.scenario()
+        var (start, _) = try BundleAdjustmentFixture.windowProblem(scenario, size: 6)
+        let dimension = 6 * start.structure.freeVariableKinds.filter { $0 == .se3 }.count
+        #expect(dimension >= 12)
+        func run(maxDimension: Int) throws -> Summary {
+            var problem = start
+            var options = BundleAdjustmentStepSolver.Options()
+            options.maxDenseSchurDimension = maxDimension
+            var solver = BundleAdjustmentStepSolver(options: options)
+            return try LevenbergMarquardt().minimize(&problem, plan: .preset(.fp64, for: .bundleAdjustment), stepSolver: &solver)
+        }
+        let dense = try run(maxDimension: dimension), sparse = try run(maxDimension: dimension - 1)
+        #expect(dense.linearSolver == "dense-schur")
+        #expect(sparse.linearSolver == "cholmod")
+        #expect(sparse.iterations == dense.iterations)
+        #expect(abs(sparse.finalCost - dense.finalCost) <= 1e-10 * dense.finalCost, "\(sparse.finalCost) vs \(dense.finalCost)")
+        #expect(throws: OptimizerError.self) { _ = try run(maxDimension: -1) }
+    }
+
     /// One damped step of a real window: dense Schur and CHOLMOD on the full normal equations
     /// against a dense fp64 Cholesky of JᵀJ + λD built from the Jacobian blocks.
     @Test(arguments: [BundleAdjustmentStepSolver.Method.denseSchur, .cholmod])
