@@ -88,7 +88,8 @@ public final class Cholmod {
     /// For each column of the source, the position of its diagonal entry in `input` (-1 if absent).
     private var diagonalPosition: [Int] = []
     private var analyzedDimension = -1
-    private var analyzedEntryCount = -1
+    private var analyzedPattern: SparsePattern?
+    private var analyzedValueCount = -1
 
     /// Creates a solver; no work is done until ``analyze(_:permutation:)``.
     public init(options: Options = Options()) {
@@ -121,10 +122,12 @@ public final class Cholmod {
         common.deallocate()
     }
 
-    /// Whether a matrix has the pattern of the last analysis (same dimension and entry count;
-    /// the caller guarantees the same structure when it reuses an assembly pattern).
+    /// Whether a matrix has the pattern of the last analysis: the same dimension, value count
+    /// and ``SymmetricMatrixSource/pattern`` (O(1) when it shares the analyzed matrix's index
+    /// arrays, a comparison of the arrays otherwise).
     public func isAnalyzed(for matrix: some SymmetricMatrixSource) -> Bool {
-        factor != nil && matrix.dimension == analyzedDimension && matrix.storedValues.count == analyzedEntryCount
+        factor != nil && matrix.dimension == analyzedDimension && matrix.storedValues.count == analyzedValueCount
+            && matrix.pattern == analyzedPattern
     }
 
     /// Computes the fill-reducing ordering and symbolic factor for the pattern of `matrix`.
@@ -216,7 +219,8 @@ public final class Cholmod {
         }
         factor = l
         analyzedDimension = n
-        analyzedEntryCount = matrix.storedValues.count
+        analyzedPattern = matrix.pattern
+        analyzedValueCount = matrix.storedValues.count
         statistics.analysisCount += 1
         if l.pointee.is_super != 0 { try permuteToLowerTriangle(l) }
     }

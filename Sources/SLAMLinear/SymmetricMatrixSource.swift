@@ -13,6 +13,29 @@ public protocol SymmetricMatrixSource {
     func forEachEntry(_ body: (Int, Int, Int) -> Void)
     /// Stored values, in the order `valueIndex` refers to.
     var storedValues: [Double] { get }
+    /// The arrays that fix which entries are stored and where their values sit: two sources
+    /// with equal patterns visit the same `(row, column, valueIndex)` sequence.
+    var pattern: SparsePattern { get }
+}
+
+/// The stored pattern of a (block) CSR matrix: ``Cholmod`` keeps the one it analyzed and
+/// compares the next matrix's against it, so another pattern of the same size is analyzed
+/// anew instead of being gathered through the old map. Matrices refilled in place share
+/// their index arrays, which makes the comparison O(1).
+public struct SparsePattern: Equatable, Sendable {
+    /// Rows and columns per block (1 for a scalar CSR matrix).
+    public var blockSize: Int
+    /// Start of each (block) row's entries, one more than the rows.
+    public var rowPointers: [Int32]
+    /// (Block) column of each entry.
+    public var columnIndices: [Int32]
+
+    /// Creates a pattern from its arrays.
+    public init(blockSize: Int, rowPointers: [Int32], columnIndices: [Int32]) {
+        self.blockSize = blockSize
+        self.rowPointers = rowPointers
+        self.columnIndices = columnIndices
+    }
 }
 
 extension CSRMatrix: SymmetricMatrixSource where Scalar == Double {
@@ -20,6 +43,8 @@ extension CSRMatrix: SymmetricMatrixSource where Scalar == Double {
     public var dimension: Int { rowCount }
     /// Stored values in CSR order.
     public var storedValues: [Double] { values }
+    /// Row pointers and column indices.
+    public var pattern: SparsePattern { SparsePattern(blockSize: 1, rowPointers: rowPointers, columnIndices: columnIndices) }
 
     /// Visits entries in CSR order.
     public func forEachEntry(_ body: (Int, Int, Int) -> Void) {
@@ -36,6 +61,10 @@ extension BlockCSRMatrix: SymmetricMatrixSource where Scalar == Double {
     public var dimension: Int { rowCount }
     /// Stored block values.
     public var storedValues: [Double] { values }
+    /// Block size, block row pointers and block column indices.
+    public var pattern: SparsePattern {
+        SparsePattern(blockSize: blockSize, rowPointers: blockRowPointers, columnIndices: blockColumnIndices)
+    }
 
     /// Visits scalar entries row by row: for each scalar row of a block row, the blocks in
     /// column order and the entries inside each block.

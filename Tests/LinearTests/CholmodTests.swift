@@ -109,6 +109,43 @@ import MixedSLAMTestSupport
         #expect(cholmod.statistics.factorNonzeros >= h.rowCount)
     }
 
+    /// A matrix of the same dimension and entry count but another pattern (the poses numbered
+    /// backwards: P H Pᵀ) is analyzed anew, not gathered through the previous map; its solve
+    /// matches LAPACK. The same pattern with new values reuses the analysis.
+    @Test func anotherPatternOfTheSameSizeIsAnalyzedAnew() throws {
+        let h = try poseGraphHessian(poses: 40, blockSize: 3, loops: 12, seed: 3)
+        let blocks = h.blockRowCount, b = h.blockSize
+        var pointers: [Int32] = [0], columns: [Int32] = [], values: [Double] = []
+        for row in 0..<blocks {
+            let old = blocks - 1 - row
+            for k in (Int(h.blockRowPointers[old])..<Int(h.blockRowPointers[old + 1])).reversed() {
+                columns.append(Int32(blocks - 1) - h.blockColumnIndices[k])
+                values += h.values[(k * b * b)..<((k + 1) * b * b)]
+            }
+            pointers.append(Int32(columns.count))
+        }
+        var reversed = try BlockCSRMatrix<Double>(
+            blockSize: b, blockRowCount: blocks, blockColumnCount: blocks, blockRowPointers: pointers,
+            blockColumnIndices: columns, values: values)
+        #expect(reversed.values.count == h.values.count)
+        #expect(reversed.pattern != h.pattern)
+        let n = h.rowCount, shift = [Double](repeating: 0.5, count: n)
+        var random = SeededGenerator(seed: 31)
+        let rhs = (0..<n).map { _ in random.uniform() }
+        let cholmod = Cholmod()
+        try cholmod.factorize(h, diagonalShift: shift)
+        #expect(!cholmod.isAnalyzed(for: reversed))
+        for k in reversed.values.indices { reversed.values[k] *= 1.25 }
+        try cholmod.factorize(reversed, diagonalShift: shift)
+        #expect(cholmod.statistics.analysisCount == 2)
+        var x: [Double] = []
+        try cholmod.solve(rhs, into: &x)
+        let (y, bound) = try lapackSolution(reversed, shift: shift, rhs)
+        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        for k in reversed.values.indices { reversed.values[k] *= 2 }
+        #expect(cholmod.isAnalyzed(for: reversed))
+    }
+
     @Test(arguments: [(5, true), (60, false)])
     func reportsIndefiniteMatrix(poses: Int, automaticFactorKind: Bool) throws {
         var h = try poseGraphHessian(poses: poses, blockSize: 3, loops: 0, seed: 5)
