@@ -385,7 +385,7 @@ public struct LevenbergMarquardt: Sendable {
 
             let t2 = ContinuousClock.now
             let saved = problem.snapshot
-            problem.retract(by: step.delta)
+            try problem.retract(by: step.delta)
             detail.updateSeconds = (ContinuousClock.now - t2).seconds
             summary.updateSeconds += detail.updateSeconds
             let residualBefore = summary.residualSeconds

@@ -13,8 +13,8 @@ public protocol LeastSquaresProblem {
     /// Cost ½ Σ ρ(‖S e‖²) at the current state, residuals evaluated in `precision`.
     func cost(precision: Precision) -> Double
     /// x ← x ⊞ δ for the free variables, in fp64; δ is stacked in the problem's free-variable
-    /// order.
-    mutating func retract(by delta: [Double])
+    /// order. Throws, with the state unchanged, for a δ it cannot apply (wrong length, NaN).
+    mutating func retract(by delta: [Double]) throws
 }
 
 /// The gradient information of one linearization.

@@ -209,7 +209,7 @@ enum PoseGraphFixture {
         let factor = try DenseCholesky(columnMajor: h, dimension: n)
         var delta = g.map { -$0 }
         try factor.solve(&delta)
-        let expected = problem.retracted(by: delta)
+        let expected = try problem.retracted(by: delta)
 
         var options = LevenbergMarquardt.Options()
         options.gaussNewton = true

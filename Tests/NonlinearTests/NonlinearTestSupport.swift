@@ -31,7 +31,7 @@ func residuals(_ problem: Problem, precision: Precision = .fp64) -> [Double] {
 
 /// Central differences of the whitened residual through the problem's own retraction, so the
 /// check covers Jacobian and ⊞ convention together. Returns (analytic, numerical, scale).
-func jacobianCheck(_ problem: Problem, step h: Double = 1e-6) -> (analytic: [[Double]], numerical: [[Double]], scale: Double) {
+func jacobianCheck(_ problem: Problem, step h: Double = 1e-6) throws -> (analytic: [[Double]], numerical: [[Double]], scale: Double) {
     var p = problem
     var lin = Linearization(structure: p.structure)
     p.linearize(precision: .fp64, into: &lin)
@@ -41,9 +41,9 @@ func jacobianCheck(_ problem: Problem, step h: Double = 1e-6) -> (analytic: [[Do
     for c in 0..<n {
         var d = [Double](repeating: 0, count: n)
         d[c] = h
-        let plus = residuals(p.retracted(by: d))
+        let plus = residuals(try p.retracted(by: d))
         d[c] = -h
-        let minus = residuals(p.retracted(by: d))
+        let minus = residuals(try p.retracted(by: d))
         for r in 0..<plus.count { numerical[r][c] = (plus[r] - minus[r]) / (2 * h) }
     }
     let scale = max(1, lin.residuals.map(abs).max() ?? 0, analytic.flatMap { $0 }.map(abs).max() ?? 0)

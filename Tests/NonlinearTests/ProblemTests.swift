@@ -121,7 +121,7 @@ struct ProblemTests {
         }
     }
 
-    @Test("Retraction is X · Exp(δ) with δ = [translation; rotation]; values snapshot restores")
+    @Test("Retraction is X · Exp(δ) with δ = [translation; rotation]; values snapshot restores; a bad step is refused")
     func retraction() throws {
         var rng = SeededGenerator(seed: 42)
         var p = Problem()
@@ -131,7 +131,7 @@ struct ProblemTests {
         try p.addPoint3(id: 8, SIMD3(1, 2, 3))
         let saved = p.values
         let delta = [0.1, -0.2, 0.3, 0.05, 0.02, -0.04, 1, 1, 1]
-        p.retract(delta: delta)
+        try p.retract(delta: delta)
         let expected = x * SE3.exp(.init(translation: SIMD3(0.1, -0.2, 0.3), rotation: SIMD3(0.05, 0.02, -0.04)))
         let got = try #require(p.se3(7))
         let error = (got.inverse * expected).log()
@@ -139,6 +139,15 @@ struct ProblemTests {
         #expect(p.point3(8) == SIMD3(2, 3, 4))
         p.values = saved
         #expect(p.se3(7) == x)
+        // A step that cannot be applied is refused before any value changes.
+        #expect(throws: ProblemError.stepLength(expected: 9, actual: 8)) { try p.retract(delta: Array(delta.dropLast())) }
+        var poisoned = delta
+        poisoned[4] = .nan
+        #expect(throws: ProblemError.nonFiniteStep(index: 4)) { try p.retract(delta: poisoned) }
+        poisoned[4] = -.infinity
+        #expect(throws: ProblemError.nonFiniteStep(index: 4)) { _ = try p.retracted(by: poisoned) }
+        #expect(p.se3(7) == x)
+        #expect(p.point3(8) == SIMD3(1, 2, 3))
     }
 
     @Test("Linearization buffer is reused while the structure is unchanged and rebuilt after growth")

@@ -550,9 +550,15 @@ public struct Problem: Sendable {
     /// x ← x ⊞ δ in fp64 for every free variable, δ stacked by ``ProblemStructure/tangentOffsets``:
     /// poses X · Exp(δ) with δ = [translation; rotation] (rotation renormalized), points p + δ,
     /// BAL cameras R · Exp(δφ) and additive t, f, k₁, k₂.
-    public mutating func retract(delta: [Double]) {
+    ///
+    /// - Throws: ``ProblemError/stepLength(expected:actual:)`` or
+    ///   ``ProblemError/nonFiniteStep(index:)`` before any value changes.
+    public mutating func retract(delta: [Double]) throws(ProblemError) {
         let structure = self.structure
-        precondition(delta.count == structure.tangentDimension, "delta has the wrong length")
+        guard delta.count == structure.tangentDimension else {
+            throw .stepLength(expected: structure.tangentDimension, actual: delta.count)
+        }
+        if let bad = delta.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteStep(index: bad) }
         for (v, r) in structure.freeVariableRecords.enumerated() {
             let record = records[r]
             let o = structure.tangentOffsets[v]
@@ -579,10 +585,10 @@ public struct Problem: Sendable {
         }
     }
 
-    /// A copy with x ⊞ δ applied (see ``retract(delta:)``).
-    public func retracted(by delta: [Double]) -> Problem {
+    /// A copy with x ⊞ δ applied (see ``retract(delta:)``, whose errors it throws).
+    public func retracted(by delta: [Double]) throws(ProblemError) -> Problem {
         var copy = self
-        copy.retract(delta: delta)
+        try copy.retract(delta: delta)
         return copy
     }
 }

@@ -1,4 +1,4 @@
-/// Why a variable or factor could not be added to a ``Problem``.
+/// Why a variable or factor could not be added to a ``Problem``, or a step not applied.
 public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A variable with this id already exists.
     case duplicateVariable(id: Int)
@@ -10,6 +10,11 @@ public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFiniteValue(id: Int)
     /// A factor connects a variable to itself.
     case selfLoop(id: Int)
+    /// A step δ for ``Problem/retract(delta:)`` whose length is not the free variables'
+    /// tangent dimension.
+    case stepLength(expected: Int, actual: Int)
+    /// A step δ for ``Problem/retract(delta:)`` with a NaN or infinite entry at `index`.
+    case nonFiniteStep(index: Int)
 
     /// A one-line explanation for logs and error messages.
     public var description: String {
@@ -19,6 +24,8 @@ public enum ProblemError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongVariableKind(let id, let e, let a): return "variable \(id) is \(a.rawValue), expected \(e.rawValue)"
         case .nonFiniteValue(let id): return "variable \(id) has a NaN or infinite component"
         case .selfLoop(let id): return "factor connects variable \(id) to itself"
+        case .stepLength(let expected, let actual): return "step of length \(actual), expected \(expected)"
+        case .nonFiniteStep(let index): return "step entry \(index) is NaN or infinite"
         }
     }
 }

@@ -12,8 +12,8 @@ extension Problem: LeastSquaresProblem {
         mutating get { structure.tangentDimension }
     }
 
-    /// x ← x ⊞ δ in fp64 (see ``retract(delta:)``).
-    public mutating func retract(by delta: [Double]) {
-        retract(delta: delta)
+    /// x ← x ⊞ δ in fp64 (see ``retract(delta:)``, whose errors it throws).
+    public mutating func retract(by delta: [Double]) throws {
+        try retract(delta: delta)
     }
 }
