@@ -24,7 +24,8 @@ struct CAPIError: Error {
             case .duplicateVariable: status = MSL_ERROR_DUPLICATE_ID
             case .unknownVariable: status = MSL_ERROR_UNKNOWN_ID
             case .wrongVariableKind: status = MSL_ERROR_WRONG_KIND
-            case .nonFiniteValue, .nonFiniteStep, .stepLength: status = MSL_ERROR_INVALID_VALUE
+            case .nonFiniteValue, .degenerateRotation, .nonFiniteStep, .stepLength, .snapshotLayout:
+                status = MSL_ERROR_INVALID_VALUE
             case .selfLoop: status = MSL_ERROR_SELF_LOOP
             }
             self.init(status, "\(context): \(e)")

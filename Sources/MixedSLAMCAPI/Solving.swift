@@ -10,7 +10,7 @@ extension GraphHandle {
         do {
             return try LevenbergMarquardt(options: options).minimize(&problem, plan: plan, stepSolver: &stepSolver)
         } catch {
-            problem.values = before
+            try problem.restore(before)
             stepSolver = PoseGraphStepSolver()
             throw error
         }

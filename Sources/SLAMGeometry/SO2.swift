@@ -20,12 +20,23 @@ public struct SO2<Scalar: GeometryScalar>: Sendable, Equatable {
 
     /// A rotation from any nonzero (cos, sin) direction, rescaled to unit length.
     ///
-    /// Returns `nil` when the pair has zero or non-finite length.
+    /// Returns `nil` when the pair is zero or not finite. A pair whose squared length would
+    /// overflow, or underflow into subnormals, is first divided by its larger component, so
+    /// every finite nonzero pair normalizes.
     @inlinable
     public init?(normalizingCosine cosine: Scalar, sine: Scalar) {
-        let length = Scalar.sqrt(cosine * cosine + sine * sine)
-        guard length.isFinite, length > 0 else { return nil }
-        self.init(uncheckedCosine: cosine / length, sine: sine / length)
+        guard cosine.isFinite, sine.isFinite else { return nil }
+        let squaredLength = cosine * cosine + sine * sine
+        if squaredLength.isFinite, squaredLength >= Scalar.leastNormalMagnitude / Scalar.ulpOfOne {
+            let length = Scalar.sqrt(squaredLength)
+            self.init(uncheckedCosine: cosine / length, sine: sine / length)
+            return
+        }
+        let largest = Swift.max(abs(cosine), abs(sine))
+        guard largest > 0 else { return nil }
+        let (c, s) = (cosine / largest, sine / largest)
+        let length = Scalar.sqrt(c * c + s * s)
+        self.init(uncheckedCosine: c / length, sine: s / length)
     }
 
     /// The rotation by `angle` radians.

@@ -418,7 +418,7 @@ public struct LevenbergMarquardt: Sendable {
                     break
                 }
             } else {
-                problem.snapshot = saved
+                try problem.restore(saved)
                 summary.iterationDetails.append(detail)
                 // A fixed plan that linearizes below fp64 has a gradient with that precision's
                 // rounding noise: once a barely damped step predicts less than the noise floor

@@ -6,8 +6,10 @@ import SLAMSparse
 public protocol LeastSquaresProblem {
     /// A snapshot of every variable's value.
     associatedtype State
-    /// The current values of the variables, as a restorable snapshot.
-    var snapshot: State { get set }
+    /// The current values of the variables, as a snapshot ``restore(_:)`` puts back.
+    var snapshot: State { get }
+    /// Puts back a ``snapshot`` of this problem; throws for one it cannot hold.
+    mutating func restore(_ snapshot: State) throws
     /// Length of the stacked tangent vector δ of the free variables.
     var freeDimension: Int { mutating get }
     /// Cost ½ Σ ρ(‖S e‖²) at the current state, residuals evaluated in `precision`.

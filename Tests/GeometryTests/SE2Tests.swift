@@ -6,6 +6,20 @@ import MixedSLAMTestSupport
 struct SE2Tests {
     private func point(_ a: [Double]) -> SIMD3<Double> { SIMD3(a[0], a[1], a[2]) }
 
+    @Test("(cos, sin) off unit length is normalized at any finite scale; zero and NaN are rejected")
+    func rotationNormalization() throws {
+        let r = try #require(SO2<Double>(normalizingCosine: 3, sine: 4))
+        #expect(abs(r.cosine - 0.6) <= Double.ulpOfOne && abs(r.sine - 0.8) <= Double.ulpOfOne)
+        // The squared length overflows (1e200) or underflows (1e-200): rescaled first.
+        let huge = try #require(SO2<Double>(normalizingCosine: 1e200, sine: 0))
+        #expect(huge.cosine == 1 && huge.sine == 0)
+        let tiny = try #require(SO2<Double>(normalizingCosine: 1e-200, sine: -1e-200))
+        #expect(abs(tiny.cosine - 0.5.squareRoot()) <= Double.ulpOfOne && abs(tiny.sine + 0.5.squareRoot()) <= Double.ulpOfOne)
+        #expect(SO2<Double>(normalizingCosine: 0, sine: 0) == nil)
+        #expect(SO2<Double>(normalizingCosine: .nan, sine: 1) == nil)
+        #expect(SO2<Double>(normalizingCosine: .infinity, sine: 1) == nil)
+    }
+
     @Test("Exp and Log are inverse for angles in (−π, π)")
     func expLogRoundTrip() {
         var rng = SeededGenerator(seed: 21)

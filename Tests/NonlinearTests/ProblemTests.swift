@@ -137,7 +137,7 @@ struct ProblemTests {
         let error = (got.inverse * expected).log()
         #expect(error.translation.norm <= 1e-15 && error.rotation.norm <= 1e-15, "\(error)")
         #expect(p.point3(8) == SIMD3(2, 3, 4))
-        p.values = saved
+        try p.restore(saved)
         #expect(p.se3(7) == x)
         // A step that cannot be applied is refused before any value changes.
         #expect(throws: ProblemError.stepLength(expected: 9, actual: 8)) { try p.retract(delta: Array(delta.dropLast())) }

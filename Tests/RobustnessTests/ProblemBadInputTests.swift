@@ -84,6 +84,66 @@ struct ProblemBadInputTests {
     /// CG options that used to trap inside the solve (a remainder by zero, a negative range, a
     /// history array of Int.max entries) are typed errors before any work; a window longer
     /// than any solve (Int.max) turns its test off.
+    @Test("Rotations: zero ones are typed errors, ones off unit length are normalized, unit ones kept bit for bit")
+    func rotations() throws {
+        var p = Problem()
+        let zero3 = SE3(rotation: SO3(uncheckedW: 0, vector: .zero), translation: SIMD3(1, 2, 3))
+        let zero2 = SE2(rotation: SO2(uncheckedCosine: 0, sine: 0), translation: SIMD2(1, 2))
+        #expect(throws: ProblemError.degenerateRotation(id: 0)) { try p.addSE3(id: 0, zero3) }
+        #expect(throws: ProblemError.degenerateRotation(id: 1)) { try p.addSE2(id: 1, zero2) }
+        // w = 2: rescaled to the unit quaternion of the same rotation (90° about z).
+        let scaled = SE3(rotation: SO3(uncheckedW: 2, vector: SIMD3(0, 0, 2)), translation: SIMD3(1, 0, 0))
+        try p.addSE3(id: 0, scaled)
+        let stored = try #require(p.se3(0))
+        #expect(abs(stored.rotation.w - 0.5.squareRoot()) <= Double.ulpOfOne)
+        #expect(abs(stored.rotation.vector.z - 0.5.squareRoot()) <= Double.ulpOfOne)
+        #expect(throws: ProblemError.degenerateRotation(id: 0)) { try p.setSE3(0, zero3) }
+        #expect(p.se3(0) == stored)
+        let unit = SE3(rotation: SO3.exp(SIMD3(0.3, -0.2, 0.1)), translation: SIMD3(4, 5, 6))
+        try p.setSE3(0, unit)
+        #expect(p.se3(0) == unit)
+        try p.addSE2(id: 1, SE2(rotation: SO2(uncheckedCosine: 3, sine: 4), translation: SIMD2(1, 2)))
+        let planar = try #require(p.se2(1))
+        #expect(abs(planar.rotation.cosine - 0.6) <= Double.ulpOfOne && abs(planar.rotation.sine - 0.8) <= Double.ulpOfOne)
+        // Measurements: the same rules, as FactorError.
+        #expect(throws: FactorError.degenerateRotation) { try BetweenFactorSE3(from: 0, to: 2, measurement: zero3) }
+        #expect(throws: FactorError.degenerateRotation) { try PriorFactorSE3(variable: 0, measurement: zero3) }
+        #expect(throws: FactorError.degenerateRotation) { try BetweenFactorSE2(from: 1, to: 3, measurement: zero2) }
+        #expect(throws: FactorError.degenerateRotation) { try PriorFactorSE2(variable: 1, measurement: zero2) }
+        let between = try BetweenFactorSE3(from: 0, to: 2, measurement: scaled)
+        #expect(between.measurement.rotation == stored.rotation)
+        // A keyframe's initial pose.
+        var driver = try SlidingWindowBA(calibration: PinholeCalibration(fx: 500, fy: 500, cx: 320, cy: 240))
+        #expect(throws: SlidingWindowError.degenerateRotation(keyframe: 0)) {
+            try driver.addKeyframe(id: 0, observations: [], pose: zero3)
+        }
+        #expect(driver.windowKeyframes.isEmpty)
+    }
+
+    @Test("Snapshots from another layout and steps that overflow are refused with the state unchanged")
+    func snapshotsAndSteps() throws {
+        var p = Problem()
+        p.gauge = .explicitOnly
+        try p.addSE3(id: 0, SE3(rotation: .identity, translation: SIMD3(1e308, 0, 0)))
+        try p.addPoint3(id: 1, SIMD3(0, 0, -1e308))
+        let before = p.values
+        try p.addPoint3(id: 2, .zero)
+        #expect(throws: ProblemError.snapshotLayout) { try p.restore(before) }
+        #expect(p.point3(2) == .zero)
+        let values = p.values
+        // Each step is finite, but moves a translation or a point past the largest Double.
+        var step = [Double](repeating: 0, count: 12)
+        step[0] = 1e308
+        #expect(throws: ProblemError.nonFiniteStep(index: 0)) { try p.retract(delta: step) }
+        step[0] = 0
+        step[8] = -1e308
+        #expect(throws: ProblemError.nonFiniteStep(index: 6)) { try p.retract(delta: step) }
+        #expect(p.values == values)
+        step[8] = 1
+        try p.retract(delta: step)
+        #expect(p.point3(1) == SIMD3(0, 0, -1e308 + 1))
+    }
+
     @Test("Invalid CG and step-solver options are typed errors; Int.max windows turn their tests off")
     func stepSolverOptionRefusals() throws {
         let base = try circleGraph(count: 10)

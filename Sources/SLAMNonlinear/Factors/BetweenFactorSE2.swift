@@ -27,9 +27,7 @@ public struct BetweenFactorSE2: Sendable, Equatable {
         kernel: RobustKernel = .none
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 3, kernel: kernel)
-        guard measurement.translation.x.isFinite, measurement.translation.y.isFinite,
-            measurement.rotation.cosine.isFinite, measurement.rotation.sine.isFinite
-        else { throw .nonFiniteMeasurement }
+        let measurement = try FactorError.checked(measurement)
         self.from = from
         self.to = to
         self.measurement = measurement

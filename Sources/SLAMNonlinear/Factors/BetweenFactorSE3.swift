@@ -40,7 +40,7 @@ public struct BetweenFactorSE3: Sendable, Equatable {
         kernel: RobustKernel = .none, error: SE3ErrorConvention = .logMap
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 6, kernel: kernel)
-        guard measurement.isFinite else { throw .nonFiniteMeasurement }
+        let measurement = try FactorError.checked(measurement)
         self.from = from
         self.to = to
         self.measurement = measurement

@@ -21,9 +21,7 @@ public struct PriorFactorSE2: Sendable, Equatable {
         kernel: RobustKernel = .none
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 3, kernel: kernel)
-        guard measurement.translation.x.isFinite, measurement.translation.y.isFinite,
-            measurement.rotation.cosine.isFinite, measurement.rotation.sine.isFinite
-        else { throw .nonFiniteMeasurement }
+        let measurement = try FactorError.checked(measurement)
         self.variable = variable
         self.measurement = measurement
         self.kernel = kernel
@@ -79,7 +77,7 @@ public struct PriorFactorSE3: Sendable, Equatable {
         kernel: RobustKernel = .none
     ) throws(FactorError) {
         try FactorError.validate(information, dimension: 6, kernel: kernel)
-        guard measurement.isFinite else { throw .nonFiniteMeasurement }
+        let measurement = try FactorError.checked(measurement)
         self.variable = variable
         self.measurement = measurement
         self.kernel = kernel

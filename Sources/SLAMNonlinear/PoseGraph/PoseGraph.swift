@@ -132,7 +132,7 @@ public struct PoseGraph<Pose: GraphPose>: @unchecked Sendable {
             return try LevenbergMarquardt(options: options.optimizer).minimize(
                 &problem, plan: .preset(options.plan, for: .poseGraph), stepSolver: &cache.stepSolver)
         } catch {
-            problem.values = before
+            try problem.restore(before)
             cache = SolverCache(options: options.solver)
             throw error
         }

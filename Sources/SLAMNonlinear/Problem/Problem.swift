@@ -30,14 +30,17 @@ public struct Problem: Sendable {
         case betweenSE2, betweenSE3, priorSE2, priorSE3, priorPoint3, reprojection, balReprojection
     }
 
-    /// The fp64 values of all variables. Assigning restores a snapshot taken from this
-    /// problem; it must have the same number of variables of each kind.
-    public var values: VariableValues {
-        get { state }
-        set {
-            precondition(newValue.hasSameLayout(as: state), "values snapshot from a different problem")
-            state = newValue
-        }
+    /// The fp64 values of all variables: a snapshot that ``restore(_:)`` puts back.
+    public var values: VariableValues { state }
+
+    /// Puts back a snapshot of ``values`` taken from this problem.
+    ///
+    /// - Throws: ``ProblemError/snapshotLayout`` when the snapshot holds another number of
+    ///   variables of some kind (taken before a variable was added, or from another problem);
+    ///   the values are unchanged then.
+    public mutating func restore(_ snapshot: VariableValues) throws(ProblemError) {
+        guard snapshot.hasSameLayout(as: state) else { throw .snapshotLayout }
+        state = snapshot
     }
 
     @usableFromInline var state = VariableValues()
@@ -84,20 +87,41 @@ public struct Problem: Sendable {
         cachedStructure = nil
     }
 
-    /// Adds an SE(2) pose.
+    /// Adds an SE(2) pose. A rotation off unit length by more than rounding is rescaled to
+    /// unit length, as g2o does on reading.
+    ///
+    /// - Throws: ``ProblemError/nonFiniteValue(id:)``, ``ProblemError/degenerateRotation(id:)``
+    ///   for a zero (cos, sin) pair, or the id's errors.
     public mutating func addSE2(id: Int, _ value: SE2<Double>) throws(ProblemError) {
-        guard value.translation.x.isFinite, value.translation.y.isFinite, value.rotation.cosine.isFinite,
-            value.rotation.sine.isFinite
-        else { throw .nonFiniteValue(id: id) }
+        let value = try Self.checked(value, id: id)
         try register(id: id, kind: .se2, slot: state.se2.count)
         state.se2.append(value)
     }
 
-    /// Adds an SE(3) pose.
+    /// Adds an SE(3) pose. A quaternion off unit length by more than rounding is rescaled to
+    /// unit length, as g2o does on reading.
+    ///
+    /// - Throws: ``ProblemError/nonFiniteValue(id:)``, ``ProblemError/degenerateRotation(id:)``
+    ///   for a zero quaternion, or the id's errors.
     public mutating func addSE3(id: Int, _ value: SE3<Double>) throws(ProblemError) {
-        guard value.isFinite else { throw .nonFiniteValue(id: id) }
+        let value = try Self.checked(value, id: id)
         try register(id: id, kind: .se3, slot: state.se3.count)
         state.se3.append(value)
+    }
+
+    /// `value` as stored: finite, with a unit rotation (a zero rotation would make every
+    /// residual on the pose NaN, a scaled one would scale them).
+    private static func checked(_ value: SE2<Double>, id: Int) throws(ProblemError) -> SE2<Double> {
+        guard value.allFinite else { throw .nonFiniteValue(id: id) }
+        guard let unit = value.withUnitRotation else { throw .degenerateRotation(id: id) }
+        return unit
+    }
+
+    /// `value` as stored: finite, with a unit quaternion.
+    private static func checked(_ value: SE3<Double>, id: Int) throws(ProblemError) -> SE3<Double> {
+        guard value.isFinite else { throw .nonFiniteValue(id: id) }
+        guard let unit = value.withUnitRotation else { throw .degenerateRotation(id: id) }
+        return unit
     }
 
     /// Adds a 3-D point (landmark).
@@ -129,19 +153,15 @@ public struct Problem: Sendable {
     /// The BAL camera `id`, or nil if there is no camera variable with that id.
     public func balCamera(_ id: Int) -> BALCamera? { (try? slot(of: id, .balCamera)).map { state.cameras[$0] } }
 
-    /// Replaces the value of SE(2) pose `id`; a non-finite value is refused like in ``addSE2(id:_:)``.
+    /// Replaces the value of SE(2) pose `id`, checked and normalized like in ``addSE2(id:_:)``.
     public mutating func setSE2(_ id: Int, _ value: SE2<Double>) throws(ProblemError) {
         let slot = try slot(of: id, .se2)
-        guard value.translation.x.isFinite, value.translation.y.isFinite, value.rotation.cosine.isFinite,
-            value.rotation.sine.isFinite
-        else { throw .nonFiniteValue(id: id) }
-        state.se2[slot] = value
+        state.se2[slot] = try Self.checked(value, id: id)
     }
-    /// Replaces the value of SE(3) pose `id`; a non-finite value is refused like in ``addSE3(id:_:)``.
+    /// Replaces the value of SE(3) pose `id`, checked and normalized like in ``addSE3(id:_:)``.
     public mutating func setSE3(_ id: Int, _ value: SE3<Double>) throws(ProblemError) {
         let slot = try slot(of: id, .se3)
-        guard value.isFinite else { throw .nonFiniteValue(id: id) }
-        state.se3[slot] = value
+        state.se3[slot] = try Self.checked(value, id: id)
     }
     /// Replaces the value of point `id`; a non-finite value is refused like in ``addPoint3(id:_:)``.
     public mutating func setPoint3(_ id: Int, _ value: SIMD3<Double>) throws(ProblemError) {
@@ -551,38 +571,52 @@ public struct Problem: Sendable {
     /// poses X · Exp(δ) with δ = [translation; rotation] (rotation renormalized), points p + δ,
     /// BAL cameras R · Exp(δφ) and additive t, f, k₁, k₂.
     ///
-    /// - Throws: ``ProblemError/stepLength(expected:actual:)`` or
-    ///   ``ProblemError/nonFiniteStep(index:)`` before any value changes.
+    /// - Throws: ``ProblemError/stepLength(expected:actual:)``, or
+    ///   ``ProblemError/nonFiniteStep(index:)`` for a non-finite δ or one that moves a variable
+    ///   to a non-finite value; no value changes then.
     public mutating func retract(delta: [Double]) throws(ProblemError) {
         let structure = self.structure
         guard delta.count == structure.tangentDimension else {
             throw .stepLength(expected: structure.tangentDimension, actual: delta.count)
         }
         if let bad = delta.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteStep(index: bad) }
+        // Into a copy, committed only when every moved value is finite: a finite but huge δ
+        // can still overflow (and a non-finite rotation would normalize to the identity).
+        var next = state
         for (v, r) in structure.freeVariableRecords.enumerated() {
             let record = records[r]
             let o = structure.tangentOffsets[v]
             switch record.kind {
             case .se2:
-                let x = state.se2[record.slot]
-                state.se2[record.slot] = (x * SE2.exp(SIMD3(delta[o], delta[o + 1], delta[o + 2]))).normalized
+                let moved = state.se2[record.slot] * SE2.exp(SIMD3(delta[o], delta[o + 1], delta[o + 2]))
+                guard moved.allFinite else { throw .nonFiniteStep(index: o) }
+                next.se2[record.slot] = moved.normalized
             case .se3:
                 let xi = SE3<Double>.Tangent(
                     translation: SIMD3(delta[o], delta[o + 1], delta[o + 2]),
                     rotation: SIMD3(delta[o + 3], delta[o + 4], delta[o + 5]))
-                state.se3[record.slot] = (state.se3[record.slot] * SE3.exp(xi)).normalized
+                let moved = state.se3[record.slot] * SE3.exp(xi)
+                guard moved.isFinite else { throw .nonFiniteStep(index: o) }
+                next.se3[record.slot] = moved.normalized
             case .point3:
-                state.points[record.slot] += SIMD3(delta[o], delta[o + 1], delta[o + 2])
+                let moved = state.points[record.slot] + SIMD3(delta[o], delta[o + 1], delta[o + 2])
+                guard moved.allFinite else { throw .nonFiniteStep(index: o) }
+                next.points[record.slot] = moved
             case .balCamera:
                 var c = state.cameras[record.slot]
-                c.rotation = (c.rotation * SO3.exp(SIMD3(delta[o], delta[o + 1], delta[o + 2]))).normalized
+                let rotation = c.rotation * SO3.exp(SIMD3(delta[o], delta[o + 1], delta[o + 2]))
                 c.translation += SIMD3(delta[o + 3], delta[o + 4], delta[o + 5])
                 c.focalLength += delta[o + 6]
                 c.k1 += delta[o + 7]
                 c.k2 += delta[o + 8]
-                state.cameras[record.slot] = c
+                guard rotation.w.isFinite, rotation.vector.allFinite, c.translation.allFinite, c.focalLength.isFinite,
+                    c.k1.isFinite, c.k2.isFinite
+                else { throw .nonFiniteStep(index: o) }
+                c.rotation = rotation.normalized
+                next.cameras[record.slot] = c
             }
         }
+        state = next
     }
 
     /// A copy with x ⊞ δ applied (see ``retract(delta:)``, whose errors it throws).

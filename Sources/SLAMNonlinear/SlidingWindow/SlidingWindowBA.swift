@@ -100,6 +100,8 @@ public struct SlidingWindowBA {
             guard pose.isFinite else {
                 throw SlidingWindowError.nonFinitePose(keyframe: id)
             }
+            // A zero quaternion would normalize to the identity: a pose the caller never gave.
+            guard pose.withUnitRotation != nil else { throw SlidingWindowError.degenerateRotation(keyframe: id) }
             initial = pose.normalized
         } else {
             guard window.count >= 2 else { throw SlidingWindowError.missingInitialPose(keyframe: id) }

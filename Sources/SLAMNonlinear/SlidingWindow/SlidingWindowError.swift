@@ -11,6 +11,8 @@ public enum SlidingWindowError: Error, Equatable, Sendable, CustomStringConverti
     case duplicateObservation(keyframe: Int, landmark: Int)
     /// The given initial pose is not finite.
     case nonFinitePose(keyframe: Int)
+    /// The given initial pose's quaternion is zero.
+    case degenerateRotation(keyframe: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SlidingWindowError: Error, Equatable, Sendable, CustomStringConverti
         case .nonFiniteObservation(let k, let l): return "keyframe \(k): observation of landmark \(l) is not finite"
         case .duplicateObservation(let k, let l): return "keyframe \(k) observes landmark \(l) twice"
         case .nonFinitePose(let k): return "keyframe \(k): initial pose is not finite"
+        case .degenerateRotation(let k): return "keyframe \(k): initial pose has a zero quaternion"
         }
     }
 }

@@ -2,10 +2,7 @@ import SLAMSparse
 
 extension Problem: LeastSquaresProblem {
     /// The variables' values: a value-type snapshot, restored to undo a rejected step.
-    public var snapshot: VariableValues {
-        get { values }
-        set { values = newValue }
-    }
+    public var snapshot: VariableValues { values }
 
     /// Length of δ: the free variables' tangent dimensions summed.
     public var freeDimension: Int {
