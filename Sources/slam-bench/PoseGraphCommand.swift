@@ -147,7 +147,7 @@ struct PoseGraphCommand: ParsableCommand {
     private static func writeTUM(_ problem: Problem, _ directory: String, _ name: String, _ plan: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (name as NSString).deletingPathExtension
-        try TUMTrajectory.write(TUMTrajectory.poses(of: problem), to: "\(directory)/\(base)-\(plan).tum")
+        try TUMTrajectory.write(try TUMTrajectory.poses(of: problem), to: "\(directory)/\(base)-\(plan).tum")
     }
 }
 

@@ -75,7 +75,7 @@ struct TUMTests {
     func roundTrip() throws {
         var r = SeededGenerator(seed: 81)
         let poses = (0..<5).map { TimedPose(timestamp: 1.5 + Double($0) * 0.1, pose: r.pose3(translation: 5)) }
-        let back = try TUMTrajectory.read(text: "# timestamp x y z qx qy qz qw\n" + TUMTrajectory.text(of: poses))
+        let back = try TUMTrajectory.read(text: "# timestamp x y z qx qy qz qw\n" + (try TUMTrajectory.text(of: poses)))
         #expect(back.count == 5)
         for (a, b) in zip(poses, back) {
             #expect(a.timestamp == b.timestamp && a.pose.translation == b.pose.translation)
@@ -83,8 +83,8 @@ struct TUMTests {
         }
         var p = Problem()
         try p.addSE2(id: 4, SE2(x: 1, y: 2, theta: 0.5))
-        let lifted = TUMTrajectory.poses(of: p, timestamps: [10])
-        let text = TUMTrajectory.text(of: lifted)
+        let lifted = try TUMTrajectory.poses(of: p, timestamps: [10])
+        let text = try TUMTrajectory.text(of: lifted)
         let fields = text.split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
         #expect(fields[0] == 10 && fields[1] == 1 && fields[2] == 2 && fields[3] == 0)
         #expect(fields[4] == 0 && fields[5] == 0)
@@ -97,5 +97,23 @@ struct TUMTests {
             try TUMTrajectory.read(text: "0 0 0 0 0 0 0 1\n1 0 0 0 0 0 1\n")
         }
         #expect(throws: FormatError(line: 1, .zeroQuaternion)) { try TUMTrajectory.read(text: "0 1 2 3 0 0 0 0\n") }
+    }
+
+    @Test("Writing refuses what reading would: non-finite fields, timestamps that do not match the poses")
+    func unwritable() throws {
+        let good = TimedPose(timestamp: 0, pose: .identity)
+        #expect(throws: FormatError(line: 2, .nonFinite("nan"))) {
+            try TUMTrajectory.text(of: [good, TimedPose(timestamp: .nan, pose: .identity)])
+        }
+        let far = SE3<Double>(rotation: .identity, translation: SIMD3(0, -Double.infinity, 0))
+        #expect(throws: FormatError(line: 1, .nonFinite("-inf"))) { try TUMTrajectory.text(of: [TimedPose(timestamp: 1, pose: far)]) }
+        var p = Problem()
+        try p.addSE2(id: 0, .identity)
+        try p.addSE2(id: 1, .identity)
+        #expect(throws: FormatError(line: 0, .inconsistent("1 timestamps for 2 poses"))) {
+            try TUMTrajectory.poses(of: p, timestamps: [3])
+        }
+        #expect(try TUMTrajectory.poses(of: p, timestamps: [3, 4]).map(\.timestamp) == [3, 4])
+        #expect(try TUMTrajectory.poses(of: p).map(\.timestamp) == [0, 1])
     }
 }

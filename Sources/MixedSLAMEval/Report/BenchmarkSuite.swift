@@ -128,7 +128,7 @@ public enum BenchmarkSuite {
             trajectories: options.trajectoryDirectory.map { directory in
                 { plan, solved in
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                    try TUMTrajectory.write(TUMTrajectory.poses(of: solved), to: "\(directory)/\(base)-\(plan).tum")
+                    try TUMTrajectory.write(try TUMTrajectory.poses(of: solved), to: "\(directory)/\(base)-\(plan).tum")
                 }
             })
         return DatasetResult(

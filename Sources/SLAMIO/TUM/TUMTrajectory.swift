@@ -27,7 +27,10 @@ public enum TUMTrajectory {
 
     /// The poses of `problem` (SE(2) lifted with z = 0, SE(3) as is) in insertion order,
     /// stamped `timestamps[k]` or, without timestamps, k.
-    public static func poses(of problem: Problem, timestamps: [Double]? = nil) -> [TimedPose] {
+    ///
+    /// - Throws: ``FormatError/Reason/inconsistent(_:)`` (line 0) when `timestamps` does not
+    ///   hold one timestamp per pose.
+    public static func poses(of problem: Problem, timestamps: [Double]? = nil) throws(FormatError) -> [TimedPose] {
         var out: [TimedPose] = []
         for id in problem.variableIDs {
             let pose: SE3<Double>
@@ -38,25 +41,35 @@ public enum TUMTrajectory {
             } else {
                 continue
             }
-            let k = out.count
-            out.append(TimedPose(timestamp: timestamps.map { k < $0.count ? $0[k] : Double(k) } ?? Double(k), pose: pose))
+            out.append(TimedPose(timestamp: Double(out.count), pose: pose))
+        }
+        if let timestamps {
+            guard timestamps.count == out.count else {
+                throw FormatError(line: 0, .inconsistent("\(timestamps.count) timestamps for \(out.count) poses"))
+            }
+            for k in out.indices { out[k].timestamp = timestamps[k] }
         }
         return out
     }
 
     /// TUM text of `poses`.
-    public static func text(of poses: [TimedPose]) -> String {
+    ///
+    /// - Throws: ``FormatError/Reason/nonFinite(_:)`` at the line a NaN or infinite timestamp
+    ///   or pose component would take (the reader refuses such lines).
+    public static func text(of poses: [TimedPose]) throws(FormatError) -> String {
         var out = ""
         out.reserveCapacity(poses.count * 120)
-        for p in poses {
+        for (k, p) in poses.enumerated() {
             let t = p.pose.translation
             let q = p.pose.rotation.quaternionXYZW
-            out += [p.timestamp, t.x, t.y, t.z, q.x, q.y, q.z, q.w].map(formatted).joined(separator: " ") + "\n"
+            let fields = [p.timestamp, t.x, t.y, t.z, q.x, q.y, q.z, q.w]
+            if let bad = fields.first(where: { !$0.isFinite }) { throw FormatError(line: k + 1, .nonFinite("\(bad)")) }
+            out += fields.map(formatted).joined(separator: " ") + "\n"
         }
         return out
     }
 
-    /// Writes `poses` to `path`.
+    /// Writes `poses` to `path`; throws as ``text(of:)`` does, before the file is created.
     public static func write(_ poses: [TimedPose], to path: String) throws(FormatError) {
         try writeText(text(of: poses), to: path)
     }
