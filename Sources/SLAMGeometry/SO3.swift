@@ -45,9 +45,18 @@ public struct SO3<Scalar: GeometryScalar>: Sendable, Equatable {
     /// (Shepperd's method: it divides by the largest of the four quaternion magnitudes, so it
     /// is stable for every angle including π).
     ///
-    /// Returns `nil` when the matrix has non-finite entries.
+    /// Returns `nil` when the matrix is not a rotation up to rounding: a non-finite entry, MᵀM
+    /// off the identity by more than 10⁻⁶ (64 ulps in `Float`) in some entry, or a reflection
+    /// (det M < 0). A zero or scaled matrix would otherwise yield some rotation silently.
     @inlinable
     public init?(rotationMatrix m: Matrix3<Scalar>) {
+        let gram = m.transposed * m
+        var deviation: Scalar = 0
+        for i in 0..<3 {
+            for j in 0..<3 { deviation = Swift.max(deviation, abs(gram[i, j] - (i == j ? 1 : 0))) }
+        }
+        let tolerance = Swift.max(Scalar(1e-6), 64 * Scalar.ulpOfOne)
+        guard deviation.isFinite, deviation <= tolerance, m.row0.dot(m.row1.cross(m.row2)) > 0 else { return nil }
         let trace = m.trace
         var q: (w: Scalar, x: Scalar, y: Scalar, z: Scalar)
         if trace >= m[0, 0], trace >= m[1, 1], trace >= m[2, 2] {

@@ -40,6 +40,22 @@ struct SO3Tests {
         }
     }
 
+    @Test("Matrices that are no rotation (zero, scaled, reflected, non-finite) give nil; rounding noise is accepted")
+    func rotationMatrixValidation() throws {
+        let r = SO3<Double>.exp(SIMD3(0.4, -1.1, 2.0))
+        var noisy = r.matrix
+        noisy[1, 2] += 1e-9
+        let back = try #require(SO3(rotationMatrix: noisy))
+        #expect((back.inverse * r).angle <= 1e-8)
+        #expect(SO3<Double>(rotationMatrix: Matrix3(rows: .zero, .zero, .zero)) == nil)
+        #expect(SO3<Double>(rotationMatrix: 2 * r.matrix) == nil)
+        #expect(SO3<Double>(rotationMatrix: Matrix3(rows: SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, -1))) == nil)
+        var poisoned = r.matrix
+        poisoned[0, 0] = .nan
+        #expect(SO3<Double>(rotationMatrix: poisoned) == nil)
+        #expect(SO3<Float>(rotationMatrix: SO3<Float>.exp(SIMD3(0.4, -1.1, 2.0)).matrix) != nil)
+    }
+
     @Test("Quaternions off unit length are normalized; zero length is rejected")
     func normalization() throws {
         let r = try #require(SO3<Double>(normalizingW: 2, x: 0, y: 0, z: 2))
