@@ -47,6 +47,22 @@ import Testing
         #expect(behind == .failure(.behindCamera))
     }
 
+    /// With a minimum parallax of 0, rays 1e-9 rad apart pass the parallax test but round the
+    /// normal equations' determinant to exactly 0: the depths come out infinite, and the
+    /// result is a failure rather than a point at infinity.
+    @Test func triangulationWithoutParallaxBoundRefusesInfiniteDepths() {
+        let first = SE3<Double>.identity
+        let right = SE3(rotation: .identity, translation: SIMD3(1, 0, 0))
+        let result = MidpointTriangulation.triangulate(
+            (first, SIMD2(calibration.cx, calibration.cy)), (right, SIMD2(calibration.cx + 1e-9 * calibration.fx, calibration.cy)),
+            calibration: calibration, minimumParallax: 0, minimumDepth: 0.05)
+        guard case .failure(.lowParallax(let parallax)) = result else {
+            Issue.record("expected low parallax, got \(result)")
+            return
+        }
+        #expect(parallax > 0 && parallax < 1e-8)
+    }
+
     @Test func invalidKeyframesAreRejectedWithoutChangingTheDriver() throws {
         var driver = try SlidingWindowBA(calibration: calibration)
         #expect(throws: SlidingWindowError.missingInitialPose(keyframe: 0)) {

@@ -44,6 +44,9 @@ public enum MidpointTriangulation {
         let tau = (a * f - b * e) / determinant
         guard s >= minimumDepth, tau >= minimumDepth else { return .failure(.behindCamera) }
         let point = 0.5 * ((first.pose.translation + s * d1) + (second.pose.translation + tau * d2))
+        // With a minimum parallax of 0, nearly parallel rays can round the determinant to 0
+        // and the depths to infinity: no point, as for too little parallax.
+        guard point.allFinite else { return .failure(.lowParallax(parallax)) }
         return .success(point)
     }
 }
