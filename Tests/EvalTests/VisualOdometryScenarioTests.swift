@@ -39,6 +39,10 @@ struct VisualOdometryScenarioTests {
         let right = try #require(camera.project(cameraFromWorld.act(ahead + SIMD3(0, -0.5, 0))))
         #expect(right.x > 320 && abs(right.y - 240) <= 1e-12)
         #expect(camera.project(cameraFromWorld.act(pose.translation - SIMD3(3, 0, 0))) == nil)
+        // No pixel for a point on the image plane, even with no depth bound, or one so far off
+        // the axis that its pixel overflows.
+        #expect(camera.project(SIMD3(1, 0, 0), minimumDepth: 0) == nil)
+        #expect(camera.project(SIMD3(1e308, 0, 1e-3)) == nil)
         #expect(determinant(pose.rotation.matrix) > 0)
     }
 

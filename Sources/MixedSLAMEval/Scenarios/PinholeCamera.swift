@@ -36,12 +36,15 @@ public struct PinholeCamera: Sendable, Equatable {
         self.cy = cy
     }
 
-    /// The pixel of a point given in the camera frame, or `nil` unless the point is at least
-    /// `minimumDepth` in front of the camera.
+    /// The pixel of a point given in the camera frame, or `nil` unless the point is in front
+    /// of the camera (depth > 0) by at least `minimumDepth` and its pixel is finite (a depth
+    /// of 0 or a huge coordinate would give an infinite one).
     public func project(_ pointInCamera: SIMD3<Double>, minimumDepth: Double = 1e-6) -> SIMD2<Double>? {
-        guard pointInCamera.z >= minimumDepth else { return nil }
-        return SIMD2(
+        guard pointInCamera.z > 0, pointInCamera.z >= minimumDepth else { return nil }
+        let pixel = SIMD2(
             fx * pointInCamera.x / pointInCamera.z + cx, fy * pointInCamera.y / pointInCamera.z + cy)
+        guard pixel.x.isFinite, pixel.y.isFinite else { return nil }
+        return pixel
     }
 
     /// Whether a pixel lies in the image rectangle [0, width) × [0, height).
