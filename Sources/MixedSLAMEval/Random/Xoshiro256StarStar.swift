@@ -48,8 +48,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// A uniform integer in 0..<`count`; `count` must be positive.
     ///
     /// Uses the multiply-shift reduction (Lemire); its bias is below 2⁻³² for any count a
-    /// scenario uses, which is irrelevant next to the modelled sensor noise.
-    public mutating func nextIndex(below count: Int) -> Int {
+    /// scenario uses, which is irrelevant next to the modelled sensor noise. Internal: every
+    /// caller draws from a collection it has checked to be non-empty, so the precondition
+    /// cannot be reached through the module's public API.
+    mutating func nextIndex(below count: Int) -> Int {
         precondition(count > 0, "nextIndex(below:) needs a positive count")
         return Int(next().multipliedFullWidth(by: UInt64(count)).high)
     }
