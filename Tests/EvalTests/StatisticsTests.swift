@@ -16,6 +16,16 @@ struct StatisticsTests {
         #expect(throws: EvaluationError.self) { try sample.percentile(100.5) }
     }
 
+    @Test("percentiles of values near ±Double.greatestFiniteMagnitude stay finite")
+    func percentileOfHugeValues() throws {
+        let sample = try SortedSample([-1e308, 1e308])
+        // b − a overflows here; the exact ranks must still be the values themselves.
+        #expect(try sample.percentile(0) == -1e308)
+        #expect(try sample.percentile(100) == 1e308)
+        #expect(sample.median == 0)
+        #expect(abs(try sample.percentile(75) - 5e307) <= 4 * Double.ulpOfOne * 1e308)
+    }
+
     @Test("error statistics match evo's definitions on a hand-computed sample")
     func errorStatistics() throws {
         let statistics = try ErrorStatistics([3, 4, 0, 5])

@@ -60,6 +60,13 @@ public struct SortedSample: Sendable, Equatable {
         let lower = Int(rank.rounded(.down))
         let upper = min(lower + 1, values.count - 1)
         let weight = rank - Double(lower)
-        return values[lower] + weight * (values[upper] - values[lower])
+        let (a, b) = (values[lower], values[upper])
+        let difference = b - a
+        // b − a overflows for values of opposite sign beyond ~9e307 (0 · ∞ would make an exact
+        // rank NaN): then the weighted sum, which cannot overflow and is a at weight 0.
+        // Otherwise a + w(b − a), which, unlike the weighted sum, returns a exactly for equal
+        // neighbours.
+        guard difference.isFinite else { return (1 - weight) * a + weight * b }
+        return a + weight * difference
     }
 }
