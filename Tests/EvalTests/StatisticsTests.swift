@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MixedSLAMEval
@@ -72,5 +73,34 @@ struct StatisticsTests {
         #expect(throws: EvaluationError.self) {
             try CumulativeHistogram.edges(from: 0, to: 1, count: 3, spacing: .logarithmic)
         }
+    }
+
+    @Test("edges of ranges whose width or ratio overflows are finite and increasing")
+    func extremeEdgeRanges() throws {
+        // upper − lower = ∞ here: the edges were NaN, ∞, 1e308.
+        #expect(try CumulativeHistogram.edges(from: -1e308, to: 1e308, count: 3, spacing: .linear) == [-1e308, 0, 1e308])
+        // upper / lower = ∞ for a subnormal lower end: the edges were NaN or ∞.
+        let subnormal = 0x1p-1063  // ≈ 1.0e-320
+        let logarithmic = try CumulativeHistogram.edges(from: subnormal, to: 1, count: 100, spacing: .logarithmic)
+        #expect(logarithmic.first == subnormal && logarithmic.last == 1)
+        #expect(logarithmic.allSatisfy { $0.isFinite })
+        #expect(zip(logarithmic, logarithmic.dropFirst()).allSatisfy { $0 < $1 })
+        // Edge 50 of 100 is (2⁻¹⁰⁶³)^(49/99).
+        #expect(abs(log2(logarithmic[50]) - (-1063.0 * 49 / 99)) < 1e-9)
+    }
+
+    @Test("edge counts beyond maximumEdgeCount are typed errors, not a hang")
+    func edgeCountBound() throws {
+        #expect(throwsInvalidArgument {
+            try CumulativeHistogram.edges(from: 0, to: 1, count: .max, spacing: .linear)
+        })
+        #expect(throwsInvalidArgument {
+            try CumulativeHistogram.edges(
+                from: 1, to: 2, count: CumulativeHistogram.maximumEdgeCount + 1, spacing: .logarithmic)
+        })
+        #expect(throwsInvalidArgument { try CumulativeHistogram(values: [1, 2], binCount: .max, spacing: .linear) })
+        let largest = try CumulativeHistogram.edges(
+            from: 0, to: 1, count: CumulativeHistogram.maximumEdgeCount, spacing: .linear)
+        #expect(largest.count == CumulativeHistogram.maximumEdgeCount)
     }
 }

@@ -21,6 +21,11 @@ public struct CumulativeHistogram: Sendable, Equatable {
     /// Number of values the fractions are relative to.
     public let count: Int
 
+    /// The most edges ``edges(from:to:count:spacing:)`` and ``init(values:binCount:spacing:)``
+    /// generate: far more than a plot or table can show. Larger counts would only exhaust
+    /// memory (or run for ever) while the edges are listed.
+    public static let maximumEdgeCount = 1_000_000
+
     /// Evaluates the empirical distribution of `values` at the given strictly increasing,
     /// finite `edges`.
     public init(values: [Double], edges: [Double]) throws {
@@ -39,6 +44,9 @@ public struct CumulativeHistogram: Sendable, Equatable {
     /// Evaluates `values` at `binCount` edges spanning the data: from the minimum to the
     /// maximum for linear spacing; for logarithmic spacing from the smallest positive value
     /// (values ≤ 0 are still counted, they lie left of every edge) to the maximum.
+    ///
+    /// Throws as ``edges(from:to:count:spacing:)`` does, and for edges that do not increase
+    /// strictly (a range too narrow for `binCount` distinct doubles).
     public init(values: [Double], binCount: Int, spacing: Spacing) throws {
         let sample = try SortedSample(values)
         let edges: [Double]
@@ -56,33 +64,44 @@ public struct CumulativeHistogram: Sendable, Equatable {
         try self.init(values: values, edges: edges)
     }
 
-    /// `count` edges from `lower` to `upper` inclusive. Logarithmic spacing needs
-    /// 0 < `lower`; edge i is lower · (upper / lower)^(i / (count − 1)). If the range is empty
-    /// (`lower == upper`) a single edge is returned, whatever `count` is.
+    /// `count` edges from `lower` to `upper` inclusive. With t = i / (count − 1), edge i is
+    /// (1 − t) · lower + t · upper for linear spacing; logarithmic spacing needs 0 < `lower`,
+    /// and edge i is lower · (upper / lower)^t, computed as exp((1 − t) ln lower + t ln upper).
+    /// If the range is empty (`lower == upper`) a single edge is returned, whatever `count` is.
+    ///
+    /// Throws unless 2 ≤ `count` ≤ ``maximumEdgeCount`` and `lower` ≤ `upper` are finite.
     public static func edges(
         from lower: Double, to upper: Double, count: Int, spacing: Spacing
     ) throws -> [Double] {
-        guard count >= 2 else {
-            throw EvaluationError.invalidArgument("need at least 2 histogram edges, got \(count)")
+        guard (2...maximumEdgeCount).contains(count) else {
+            throw EvaluationError.invalidArgument(
+                "need 2 to \(maximumEdgeCount) histogram edges, got \(count)")
         }
         guard lower.isFinite, upper.isFinite, lower <= upper else {
             throw EvaluationError.invalidArgument("edge range [\(lower), \(upper)] is not valid")
         }
         if lower == upper { return [lower] }
-        let last = Double(count - 1)
+        // The weighted sums stay within [lower, upper] where upper − lower or upper / lower
+        // would overflow (a range across ±1e308, or a subnormal lower end).
+        let interpolate: (Double) -> Double
         switch spacing {
         case .linear:
-            return (0..<count).map { index in
-                index == count - 1 ? upper : lower + (upper - lower) * Double(index) / last
-            }
+            interpolate = { t in (1 - t) * lower + t * upper }
         case .logarithmic:
             guard lower > 0 else {
                 throw EvaluationError.invalidArgument("logarithmic edges need lower > 0, got \(lower)")
             }
-            let ratio = log(upper / lower)
-            return (0..<count).map { index in
-                index == count - 1 ? upper : lower * exp(ratio * Double(index) / last)
-            }
+            let (logLower, logUpper) = (log(lower), log(upper))
+            interpolate = { t in exp((1 - t) * logLower + t * logUpper) }
         }
+        let last = Double(count - 1)
+        let edges = (0..<count).map { index in
+            index == 0 ? lower : index == count - 1 ? upper : interpolate(Double(index) / last)
+        }
+        // Rounding can still carry an edge next to ±Double.greatestFiniteMagnitude past it.
+        guard edges.allSatisfy(\.isFinite) else {
+            throw EvaluationError.invalidArgument("edges from \(lower) to \(upper) are not all representable")
+        }
+        return edges
     }
 }
