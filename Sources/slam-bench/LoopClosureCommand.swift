@@ -89,10 +89,10 @@ struct LoopClosureSummary: Encodable {
         solves = result.solves
         plans = try presets.map { preset in
             let mine = result.solves.filter { $0.plan == preset.rawValue }
-            let bySize = sizeBins.indices.map { b -> Double in
+            let bySize = try sizeBins.indices.map { b -> Double in
                 let low = b == 0 ? 0 : sizeBins[b - 1]
                 let times = mine.filter { $0.poses > low && $0.poses <= sizeBins[b] }.map(\.totalSeconds)
-                return times.isEmpty ? .nan : PoseGraphBenchmark.median(times)
+                return times.isEmpty ? .nan : try PoseGraphBenchmark.median(times)
             }
             return Plan(
                 plan: preset.rawValue, ate: try Distribution(mine.map(\.ate)),

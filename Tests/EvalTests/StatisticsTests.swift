@@ -49,6 +49,16 @@ struct StatisticsTests {
         }
     }
 
+    @Test("the benchmarks' median throws for a sample without a median instead of returning NaN")
+    func benchmarkMedian() throws {
+        #expect(try PoseGraphBenchmark.median([3, 1, 2]) == 2)
+        #expect(try PoseGraphBenchmark.median([4, 1, 3, 2]) == 2.5)
+        #expect(throws: EvaluationError.emptyInput(what: "sample")) { try PoseGraphBenchmark.median([]) }
+        #expect(throws: EvaluationError.nonFiniteValue(what: "sample", index: 1)) {
+            try PoseGraphBenchmark.median([1, .nan, 2])
+        }
+    }
+
     @Test("cumulative histogram counts values at or below each edge")
     func cumulativeHistogram() throws {
         let histogram = try CumulativeHistogram(values: [0.5, 1, 1, 2, 10], edges: [0, 1, 1.5, 10])

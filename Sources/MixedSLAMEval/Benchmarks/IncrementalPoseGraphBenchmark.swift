@@ -201,11 +201,11 @@ public enum IncrementalPoseGraphBenchmark {
         let median = PoseGraphBenchmark.median
         return Result(
             name: name, kind: kind, plan: options.plan.rawValue, startPoseCount: start, steps: steps,
-            warmSecondsMedian: median(measured.map(\.warmSeconds)),
-            freshSecondsMedian: median(measured.map(\.freshSeconds)),
-            coldSecondsMedian: median(measured.map(\.coldSeconds)),
-            warmOverCold: median(measured.map { $0.warmSeconds / $0.coldSeconds }),
-            warmOverFresh: median(measured.map { $0.warmSeconds / $0.freshSeconds }),
+            warmSecondsMedian: try median(measured.map(\.warmSeconds)),
+            freshSecondsMedian: try median(measured.map(\.freshSeconds)),
+            coldSecondsMedian: try median(measured.map(\.coldSeconds)),
+            warmOverCold: try median(measured.map { $0.warmSeconds / $0.coldSeconds }),
+            warmOverFresh: try median(measured.map { $0.warmSeconds / $0.freshSeconds }),
             reusedInEveryStep: steps.allSatisfy(\.warmReusedAnalysis),
             maxRelativeCostDifference: steps.map {
                 abs($0.warmFinalCost - $0.coldFinalCost) / max(abs($0.coldFinalCost), .leastNormalMagnitude)

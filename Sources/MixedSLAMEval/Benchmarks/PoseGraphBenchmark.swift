@@ -86,9 +86,9 @@ public enum PoseGraphBenchmark {
             results.append(PlanResult(
                 plan: preset.rawValue, linearSolver: summary.linearSolver, initialCost: summary.initialCost,
                 finalCost: summary.finalCost, iterations: summary.iterations, linearIterations: summary.linearIterations,
-                linearSolveSeconds: median(summaries.map(\.linearSolveSeconds)),
-                analysisSeconds: median(summaries.map(\.analysisSeconds)),
-                totalSeconds: median(summaries.map(\.totalSeconds)), ateRMSE: ate.statistics.rmse,
+                linearSolveSeconds: try median(summaries.map(\.linearSolveSeconds)),
+                analysisSeconds: try median(summaries.map(\.analysisSeconds)),
+                totalSeconds: try median(summaries.map(\.totalSeconds)), ateRMSE: ate.statistics.rmse,
                 ateMax: ate.statistics.maximum, termination: summary.termination.rawValue,
                 switches: summary.switches.map { "\($0.iteration):\($0.component):\($0.from)->\($0.to):\($0.reason)" },
                 directFallbacks: summary.directFallbacks,
@@ -107,11 +107,10 @@ public enum PoseGraphBenchmark {
         }
     }
 
-    /// Median of a non-empty sample (mean of the middle two for an even count).
-    public static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid])
+    /// Median of a sample (mean of the middle two for an even count), as
+    /// ``SortedSample/median``: throws ``EvaluationError`` for an empty sample or a NaN or
+    /// infinite value, which have no median.
+    public static func median(_ values: [Double]) throws -> Double {
+        try SortedSample(values).median
     }
 }

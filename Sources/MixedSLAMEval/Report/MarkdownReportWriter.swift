@@ -108,7 +108,9 @@ public enum MarkdownReportWriter {
             let lower = b == 0 ? 0 : bins[b - 1]
             table.add(["\(upper)"] + sequence.plans.map { plan in
                 let times = sequence.solves.filter { $0.plan == plan.plan && $0.poses > lower && $0.poses <= upper }.map(\.totalSeconds)
-                return times.isEmpty ? "–" : NumberFormat.milliseconds(PoseGraphBenchmark.median(times))
+                // "–" for an empty bin, and for times that are not finite (a report read back
+                // from JSON may hold "nan").
+                return (try? PoseGraphBenchmark.median(times)).map { NumberFormat.milliseconds($0) } ?? "–"
             })
         }
         return out + table.rendered + "\n"
