@@ -148,6 +148,24 @@ import Testing
         #expect(CostExcess.relative(0, over: 0) == 0 && CostExcess.relative(1e-3, over: 0) == .infinity)
     }
 
+    /// Size bins of the solve-time table up to the largest pose count: no overflow at Int.max,
+    /// and a bin whose times are not finite reads "–" instead of a median.
+    @Test func sequenceDetailsBinHugePoseCountsAndNonFiniteTimes() throws {
+        let solve = { (poses: Int, plan: String, seconds: Double) in
+            SequenceSolve(problem: 0, poses: poses, plan: plan, ate: 0.01, finalCost: 1, totalSeconds: seconds,
+                          linearSolveSeconds: 0.001, iterations: 3)
+        }
+        let sequence = SequenceResult(
+            name: "lc", title: "t", setup: "s", plans: ["fp64", "fp16"],
+            solves: [solve(10, "fp64", 0.002), solve(.max, "fp64", 0.004), solve(.max, "fp16", .nan)])
+        let rows = MarkdownReportWriter.sequenceDetails(sequence).split(separator: "\n").filter { $0.hasPrefix("| ") }
+        let limits = rows.dropFirst().map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) }
+        // Int.max = 5q + 2: ⌊k · Int.max / 5⌋ = kq + ⌊2k / 5⌋.
+        let q = Int.max / 5
+        #expect(limits == ["\(q)", "\(2 * q)", "\(3 * q + 1)", "\(4 * q + 1)", "\(Int.max)"])
+        #expect(rows[1].contains("| 2 |") && rows[5].contains("| 4 |") && rows[5].hasSuffix("| – |"))
+    }
+
     @Test func sampleSummaryPercentiles() {
         let summary = SampleSummary((1...11).map(Double.init))
         #expect(summary.count == 11)

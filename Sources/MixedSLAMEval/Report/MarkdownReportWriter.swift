@@ -102,7 +102,9 @@ public enum MarkdownReportWriter {
         let out = "## \(sequence.title)\n\n\(sequence.setup).\n\n"
         let sizes = Array(Set(sequence.solves.map(\.poses))).sorted()
         guard let largest = sizes.last else { return out }
-        let bins = (1...5).map { $0 * largest / 5 }
+        // ⌊k · largest / 5⌋ without forming k · largest, which overflows for a pose count
+        // beyond Int.max / 5 (a report read back from JSON holds any count).
+        let bins = (1...5).map { largest / 5 * $0 + largest % 5 * $0 / 5 }
         var table = MarkdownTable(["poses ≤ (median solve ms)"] + sequence.plans.map(\.plan))
         for (b, upper) in bins.enumerated() {
             let lower = b == 0 ? 0 : bins[b - 1]
