@@ -156,6 +156,10 @@ struct VisualOdometryScenarioTests {
         #expect(throws: EvaluationError.self) { try scenario.observations(inKeyframe: 60) }
         #expect(throws: EvaluationError.self) { try scenario.window(endingAt: 48) }
         #expect(throws: EvaluationError.self) { try scenario.window(endingAt: 60) }
+        // last − size + 1 overflowed here.
+        #expect(throwsInvalidArgument { try scenario.window(endingAt: -2, size: .max) })
+        #expect(throwsInvalidArgument { try scenario.window(endingAt: .min, size: 2) })
+        #expect(throwsInvalidArgument { try scenario.window(endingAt: .max, size: .max) })
         var options = Self.options()
         options.detectionProbability = 1.5
         #expect(throws: EvaluationError.self) { try VisualOdometryScenario(options: options) }

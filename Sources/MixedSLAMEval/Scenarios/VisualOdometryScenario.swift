@@ -213,7 +213,9 @@ public struct VisualOdometryScenario: Sendable {
     ///
     /// Throws unless 1 ≤ `size` ≤ `last` + 1, `last` < keyframeCount and `minimumObservations` ≥ 1.
     public func window(endingAt last: Int, size: Int = 50, minimumObservations: Int = 2) throws -> Window {
-        guard size >= 1, last < keyframeCount, last - size + 1 >= 0, minimumObservations >= 1 else {
+        // size ≤ last + 1 rather than last − size + 1 ≥ 0: the difference overflows for a
+        // negative `last` and a huge `size`, and last + 1 cannot once last < keyframeCount.
+        guard size >= 1, last < keyframeCount, size <= last + 1, minimumObservations >= 1 else {
             throw EvaluationError.invalidArgument(
                 "window of \(size) keyframes ending at \(last) does not fit in 0..<\(keyframeCount)")
         }
