@@ -70,4 +70,66 @@ struct ScenarioProblemTests {
             try scenario.makeProblem(window: window, initialLandmarks: [])
         }
     }
+
+    @Test("a window of another scenario is a typed error, not an index out of range")
+    func foreignWindow() throws {
+        var options = VisualOdometryScenario.Options()
+        options.keyframeCount = 60
+        let short = try VisualOdometryScenario(options: options)
+        options.keyframeCount = 80
+        let long = try VisualOdometryScenario(options: options)
+        // Keyframes 30..<80 do not exist in the 60-keyframe scenario.
+        let late = try long.window(endingAt: 79)
+        let benchmark = VisualOdometryBenchmark.Options()
+        #expect(throwsInvalidArgument { try short.makeProblem(window: late) })
+        #expect(throwsInvalidArgument {
+            try short.perturbedInitialEstimate(
+                window: late, translationSigma: 0.05, rotationSigma: 0.01, landmarkSigma: 0.1, seed: 3)
+        })
+        #expect(throwsInvalidArgument { try VisualOdometryBenchmark.perturbedStart(short, late, options: benchmark) })
+        let truth = (poses: Array(long.poses[late.keyframes]), points: late.landmarks.map { long.landmarks[$0] })
+        #expect(throwsInvalidArgument {
+            try VisualOdometryBenchmark.windowProblem(
+                short, late, poses: truth.poses, points: truth.points, fixedKeyframes: 2)
+        })
+
+        // Same keyframes, fewer landmarks: the window's landmark indices run past them.
+        options.keyframeCount = 60
+        options.landmarkDensity = 1
+        let sparse = try VisualOdometryScenario(options: options)
+        let early = try short.window(endingAt: 59)
+        try #require(early.landmarks.last! >= sparse.landmarks.count)
+        #expect(throwsInvalidArgument { try sparse.makeProblem(window: early) })
+        #expect(throwsInvalidArgument { try VisualOdometryBenchmark.perturbedStart(sparse, early, options: benchmark) })
+        // The scenario's own window still works.
+        #expect(try short.makeProblem(window: early).factorCount == early.observations.count)
+    }
+
+    @Test("the VO benchmark rejects a negative or oversized fixed-keyframe count")
+    func benchmarkFixedKeyframes() throws {
+        var options = VisualOdometryBenchmark.Options()
+        options.scenario.keyframeCount = 20
+        options.windowSize = 12
+        options.windowCount = 1
+        options.fixedKeyframes = -1
+        // Range.prefix(-1) trapped here.
+        #expect(throwsInvalidArgument { try VisualOdometryBenchmark.run(plans: [.fp64], options: options) })
+        options.fixedKeyframes = 13
+        #expect(throwsInvalidArgument { try VisualOdometryBenchmark.run(plans: [.fp64], options: options) })
+
+        let scenario = try VisualOdometryScenario(options: options.scenario)
+        let window = try scenario.window(endingAt: 19, size: 12)
+        options.fixedKeyframes = 2
+        let start = try VisualOdometryBenchmark.perturbedStart(scenario, window, options: options)
+        #expect(throwsInvalidArgument {
+            try VisualOdometryBenchmark.windowProblem(
+                scenario, window, poses: start.poses, points: start.points, fixedKeyframes: -1)
+        })
+        let problem = try VisualOdometryBenchmark.windowProblem(
+            scenario, window, poses: start.poses, points: start.points, fixedKeyframes: 2)
+        #expect(problem.isFixed(8) && problem.isFixed(9) && !problem.isFixed(10))
+        options.fixedKeyframes = 12
+        let solved = try VisualOdometryBenchmark.run(plans: [.fp64], options: options)
+        #expect(solved.solves.count == 1)
+    }
 }

@@ -36,7 +36,7 @@ enum BundleAdjustmentFixture {
             options.startRotationSigma = 0
             options.startLandmarkSigma = 0
         }
-        let start = VisualOdometryBenchmark.perturbedStart(scenario, window, options: options)
+        let start = try VisualOdometryBenchmark.perturbedStart(scenario, window, options: options)
         let problem = try VisualOdometryBenchmark.windowProblem(
             scenario, window, poses: start.poses, points: start.points, fixedKeyframes: 2)
         return (problem, window)

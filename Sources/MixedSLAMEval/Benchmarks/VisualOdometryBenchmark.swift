@@ -114,10 +114,18 @@ public enum VisualOdometryBenchmark {
     /// Solves the windows with every plan; `progress(done, total)` after each window, and
     /// `reports(window, plan, summary)` after each solve when given (e.g. to print its
     /// `fullReport`).
+    ///
+    /// Throws for scenario options out of range, a scenario too short for one window, or
+    /// ``Options/fixedKeyframes`` outside 0...``Options/windowSize``.
     public static func run(
         plans: [PrecisionPlan.Preset], options: Options = Options(), progress: (Int, Int) -> Void = { _, _ in },
         reports: ((Int, String, Summary) -> Void)? = nil
     ) throws -> Result {
+        // Before the scenario is generated, which takes seconds for the default tour.
+        guard options.fixedKeyframes >= 0, options.fixedKeyframes <= options.windowSize else {
+            throw EvaluationError.invalidArgument(
+                "cannot fix \(options.fixedKeyframes) keyframes of a \(options.windowSize)-keyframe window")
+        }
         let scenario = try VisualOdometryScenario(options: options.scenario)
         let available = scenario.windowCount(size: options.windowSize)
         guard available > 0 else {
@@ -132,7 +140,7 @@ public enum VisualOdometryBenchmark {
         var solvers = [PrecisionPlan.Preset: BundleAdjustmentStepSolver]()
         for (index, last) in lasts.enumerated() {
             let window = try scenario.window(endingAt: last, size: options.windowSize)
-            let start = perturbedStart(scenario, window, options: options)
+            let start = try perturbedStart(scenario, window, options: options)
             let problem = try windowProblem(
                 scenario, window, poses: start.poses, points: start.points, fixedKeyframes: options.fixedKeyframes)
             result.startATE.append(
@@ -163,57 +171,36 @@ public enum VisualOdometryBenchmark {
     /// A window's bundle adjustment: SE(3) pose T_wc per keyframe (id = keyframe index), one
     /// point per landmark (id = keyframe count + landmark index), one ``ReprojectionFactor``
     /// per observation with Ω = I / σ² (σ = the scenario's pixel noise, 1 pixel if it is
-    /// noise-free); the oldest `fixedKeyframes` poses fixed.
+    /// noise-free); the oldest `fixedKeyframes` poses fixed. The scenario's
+    /// ``VisualOdometryScenario/makeProblem(window:initialPoses:initialLandmarks:pixelSigma:fixedKeyframes:kernel:)``
+    /// with these initial values and its defaults.
     ///
-    /// Throws for `poses`/`points` not matching the window.
+    /// Throws for a window that is not one of the scenario's, `poses`/`points` not matching the
+    /// window, or `fixedKeyframes` outside 0...window size.
     public static func windowProblem(
         _ scenario: VisualOdometryScenario, _ window: VisualOdometryScenario.Window,
         poses: [SE3<Double>], points: [SIMD3<Double>], fixedKeyframes: Int
     ) throws -> Problem {
-        guard poses.count == window.keyframes.count else {
-            throw EvaluationError.lengthMismatch(estimated: poses.count, reference: window.keyframes.count)
-        }
-        guard points.count == window.landmarks.count else {
-            throw EvaluationError.lengthMismatch(estimated: points.count, reference: window.landmarks.count)
-        }
-        let sigma = scenario.options.pixelNoise > 0 ? scenario.options.pixelNoise : 1
-        let information = try InformationMatrix.isotropic(sigma: sigma, dimension: 2)
-        let camera = scenario.camera
-        let calibration = PinholeCalibration(fx: camera.fx, fy: camera.fy, cx: camera.cx, cy: camera.cy)
-        var problem = Problem()
-        problem.gauge = .explicitOnly
-        for (keyframe, pose) in zip(window.keyframes, poses) { try problem.addSE3(id: keyframe, pose) }
-        for keyframe in window.keyframes.prefix(fixedKeyframes) { try problem.setFixed(keyframe) }
-        let base = scenario.keyframeCount
-        for (landmark, point) in zip(window.landmarks, points) { try problem.addPoint3(id: base + landmark, point) }
-        for observation in window.observations {
-            try problem.add(ReprojectionFactor(
-                pose: observation.keyframe, point: base + observation.landmark, measurement: observation.pixel,
-                calibration: calibration, information: information))
-        }
-        return problem
+        try scenario.makeProblem(
+            window: window, initialPoses: poses, initialLandmarks: points, fixedKeyframes: fixedKeyframes)
     }
 
-    /// The window's deterministic perturbed start (see the type's documentation).
+    /// The window's deterministic perturbed start (see the type's documentation): the
+    /// scenario's
+    /// ``VisualOdometryScenario/perturbedInitialEstimate(window:translationSigma:rotationSigma:landmarkSigma:unperturbedKeyframes:seed:)``
+    /// with the options' sigmas and a seed drawn from ``Options/seed`` and the window.
+    ///
+    /// Throws for a window that is not one of the scenario's, negative or non-finite sigmas,
+    /// or a negative ``Options/fixedKeyframes``.
     public static func perturbedStart(
         _ scenario: VisualOdometryScenario, _ window: VisualOdometryScenario.Window, options: Options
-    ) -> (poses: [SE3<Double>], points: [SIMD3<Double>]) {
+    ) throws -> (poses: [SE3<Double>], points: [SIMD3<Double>]) {
         var seeds = SplitMix64(seed: options.seed ^ UInt64(window.keyframes.upperBound) &* 0x9E37_79B9_7F4A_7C15)
-        var generator = Xoshiro256StarStar(seed: seeds.next())
-        let poses = window.keyframes.enumerated().map { offset, keyframe in
-            offset < options.fixedKeyframes
-                ? scenario.poses[keyframe]
-                : scenario.poses[keyframe].perturbed(
-                    translationSigma: options.startTranslationSigma, rotationSigma: options.startRotationSigma,
-                    generator: &generator)
-        }
-        let points = window.landmarks.map { landmark in
-            scenario.landmarks[landmark] + SIMD3(
-                generator.nextGaussian(standardDeviation: options.startLandmarkSigma),
-                generator.nextGaussian(standardDeviation: options.startLandmarkSigma),
-                generator.nextGaussian(standardDeviation: options.startLandmarkSigma))
-        }
-        return (poses, points)
+        let start = try scenario.perturbedInitialEstimate(
+            window: window, translationSigma: options.startTranslationSigma,
+            rotationSigma: options.startRotationSigma, landmarkSigma: options.startLandmarkSigma,
+            unperturbedKeyframes: options.fixedKeyframes, seed: seeds.next())
+        return (start.poses, start.landmarks)
     }
 }
 

@@ -19,12 +19,13 @@ extension VisualOdometryScenario {
     /// The oldest `fixedKeyframes` keyframes are held fixed: two (the default) fix the 7-dof
     /// gauge of monocular BA including its scale, as a sliding window's marginalized past does.
     ///
-    /// Throws for mismatched initial values, `fixedKeyframes` outside 0...window size, or a
-    /// rejected factor.
+    /// Throws for a window that is not one of this scenario's, mismatched initial values,
+    /// `fixedKeyframes` outside 0...window size, or a rejected factor.
     public func makeProblem(
         window: Window, initialPoses: [SE3<Double>]? = nil, initialLandmarks: [SIMD3<Double>]? = nil,
         pixelSigma: Double? = nil, fixedKeyframes: Int = 2, kernel: RobustKernel = .none
     ) throws -> Problem {
+        try requireIndexable(window)
         let poses = initialPoses ?? Array(self.poses[window.keyframes])
         let points = initialLandmarks ?? window.landmarks.map { landmarks[$0] }
         guard poses.count == window.keyframes.count else {
@@ -71,11 +72,13 @@ extension VisualOdometryScenario {
     /// `unperturbedKeyframes` (the gauge, kept exact), and every landmark of `window.landmarks`
     /// is moved by N(0, σₗ² I).
     ///
-    /// Throws for negative or non-finite sigmas or `unperturbedKeyframes` < 0.
+    /// Throws for a window that is not one of this scenario's, negative or non-finite sigmas,
+    /// or `unperturbedKeyframes` < 0.
     public func perturbedInitialEstimate(
         window: Window, translationSigma: Double, rotationSigma: Double, landmarkSigma: Double,
         unperturbedKeyframes: Int = 2, seed: UInt64
     ) throws -> (poses: [SE3<Double>], landmarks: [SIMD3<Double>]) {
+        try requireIndexable(window)
         let sigmas = [translationSigma, rotationSigma, landmarkSigma]
         guard sigmas.allSatisfy({ $0 >= 0 && $0.isFinite }), unperturbedKeyframes >= 0 else {
             throw EvaluationError.invalidArgument("perturbation sigmas must be finite and ≥ 0")
@@ -95,5 +98,17 @@ extension VisualOdometryScenario {
                     generator.nextGaussian(standardDeviation: landmarkSigma))
         }
         return (poses, points)
+    }
+
+    /// Throws unless the keyframes and landmarks of `window` exist in this scenario. Windows
+    /// come only from ``window(endingAt:size:minimumObservations:)``, so their indices are
+    /// non-negative and their landmarks ascending, but a window of a longer scenario, or of one
+    /// with more landmarks, would index past this one's poses or landmarks.
+    func requireIndexable(_ window: Window) throws {
+        guard window.keyframes.upperBound <= keyframeCount, (window.landmarks.last ?? -1) < landmarks.count else {
+            throw EvaluationError.invalidArgument(
+                "window \(window.keyframes) with landmarks up to \(window.landmarks.last ?? -1) is not a window of "
+                    + "this scenario (\(keyframeCount) keyframes, \(landmarks.count) landmarks)")
+        }
     }
 }
