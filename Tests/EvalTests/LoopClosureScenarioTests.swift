@@ -168,6 +168,25 @@ struct LoopClosureScenarioTests {
         #expect(drift.errors[0] == 0)
     }
 
+    @Test("a loop-closure radius far below the tour's size finds only coincident poses instead of trapping")
+    func tinyLoopClosureRadius() throws {
+        var options = Self.options()
+        // x / 1e-19 m overflowed Int in the neighbour grid.
+        options.loopClosureRadius = 1e-19
+        let scenario = try LoopClosureScenario<SE2<Double>>(options: options)
+        #expect(scenario.poseCount == 600)
+        #expect(scenario.loopClosures.isEmpty)
+
+        // The grid widens its cells to extent · 2⁻⁴⁰ (1.8e-11 m) but still returns exactly the
+        // points within the radius: the coincident one, not its neighbour 1e-14 m away.
+        let positions: [SIMD3<Double>] = [SIMD3(12.5, 3, 0), SIMD3(12.5, 3, 0), SIMD3(12.5 + 1e-14, 3, 0)]
+        var grid = PlanarGrid(radius: 1e-19, extent: 20)
+        #expect(grid.cellSize == 20 * 0x1p-40)
+        for (index, position) in positions.enumerated() { grid.insert(index: index, at: position) }
+        #expect(grid.indices(within: 1e-19, of: positions[0], positions: positions) == [0, 1])
+        #expect(PlanarGrid(radius: 2, extent: 20).cellSize == 2)
+    }
+
     @Test("options out of range are typed errors")
     func badOptions() {
         var options = Self.options()

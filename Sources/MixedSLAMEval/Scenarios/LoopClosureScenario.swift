@@ -112,9 +112,11 @@ public struct LoopClosureScenario<Pose: LoopClosureScenarioPose>: Sendable {
             translationSigma: options.loopClosureTranslationSigma,
             rotationSigma: options.loopClosureRotationSigma)
         var loopClosures: [Edge] = []
-        var grid = PlanarGrid(cellSize: options.loopClosureRadius)
-        var lastLoopPose = Int.min / 2
         let positions = groundTruth.map(\.position)
+        var grid = PlanarGrid(
+            radius: options.loopClosureRadius,
+            extent: positions.reduce(0) { Swift.max($0, Swift.abs($1.x), Swift.abs($1.y)) })
+        var lastLoopPose = Int.min / 2
         let walls = options.floorPlan.walls
         for later in groundTruth.indices {
             let eligible = later - options.minimumLoopSeparation

@@ -3,8 +3,13 @@ struct PlanarGrid {
     let cellSize: Double
     private var cells: [SIMD2<Int>: [Int]] = [:]
 
-    init(cellSize: Double) {
-        self.cellSize = cellSize
+    /// A grid for queries within `radius` (> 0) of positions whose x and y lie in
+    /// [−`extent`, `extent`]. Cells are `radius` wide, but at least `extent` · 2⁻⁴⁰: a cell
+    /// index must convert to `Int` (x / 1e-19 m traps) and stay far below 2⁵³, where doubles
+    /// stop resolving neighbouring cells. Wider cells only cost time: queries filter by the
+    /// exact distance.
+    init(radius: Double, extent: Double) {
+        cellSize = max(radius, extent * 0x1p-40)
     }
 
     private func cell(of position: SIMD3<Double>) -> SIMD2<Int> {
@@ -16,7 +21,7 @@ struct PlanarGrid {
     }
 
     /// The inserted indices whose positions lie within `radius` (3-D distance) of `query`,
-    /// ascending; `radius` must not exceed the cell size.
+    /// ascending; `radius` must not exceed the radius the grid was made for.
     func indices(within radius: Double, of query: SIMD3<Double>, positions: [SIMD3<Double>]) -> [Int] {
         let centre = cell(of: query)
         var found: [Int] = []
