@@ -28,6 +28,28 @@ struct FloorPlanAndRouteTests {
         }
     }
 
+    @Test("room counts and sizes beyond the maxima are typed errors, not a hang or an infinite house")
+    func floorPlanMaxima() throws {
+        func plan(rooms: Int = 3, width: Double = 6, depth: Double = 5, height: Double = 2.5) throws -> HouseFloorPlan {
+            try HouseFloorPlan(
+                roomsPerSide: rooms, roomWidth: width, roomDepth: depth, corridorWidth: 2, doorWidth: 1,
+                wallHeight: height)
+        }
+        // Int.max rooms per side listed walls until memory ran out; 1e306 m rooms made the
+        // house infinitely long.
+        #expect(throwsInvalidArgument { try plan(rooms: .max) })
+        #expect(throwsInvalidArgument { try plan(rooms: HouseFloorPlan.maximumRoomsPerSide + 1) })
+        #expect(throwsInvalidArgument { try plan(width: 1e306) })
+        #expect(throwsInvalidArgument { try plan(depth: .infinity) })
+        #expect(throwsInvalidArgument { try plan(height: .nan) })
+        #expect(throwsInvalidArgument { try plan(width: HouseFloorPlan.maximumSize.nextUp) })
+        let largest = try plan(
+            rooms: HouseFloorPlan.maximumRoomsPerSide, width: HouseFloorPlan.maximumSize,
+            depth: HouseFloorPlan.maximumSize, height: HouseFloorPlan.maximumSize)
+        #expect(largest.rooms.count == 2 * HouseFloorPlan.maximumRoomsPerSide)
+        #expect(largest.length == 1e6)
+    }
+
     @Test("the robot drives smoothly at its step length, inside the house, through doorways")
     func routeIsDrivable() throws {
         let plan = HouseFloorPlan()

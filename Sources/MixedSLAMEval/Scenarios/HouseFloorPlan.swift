@@ -58,6 +58,14 @@ public struct HouseFloorPlan: Sendable {
     /// Furniture, two pieces per room against the walls away from the door.
     public let furniture: [Furniture]
 
+    /// The most rooms on each side of the corridor: a 6 km corridor of default rooms, far
+    /// beyond any benchmark. More would only exhaust memory (or run for ever) while the walls
+    /// are listed, and slow every line-of-sight test, which checks each wall.
+    public static let maximumRoomsPerSide = 1_000
+    /// The largest room width or depth, corridor width or wall height, metres. No house is
+    /// larger, and unbounded sizes would let the extent (rooms × width) overflow to infinity.
+    public static let maximumSize = 1_000.0
+
     /// The default house: 3 rooms of 6 m × 5 m on each side of an 18 m × 2 m corridor, 1 m
     /// doors, 2.5 m walls (18 m × 12 m overall).
     public init() {
@@ -68,18 +76,22 @@ public struct HouseFloorPlan: Sendable {
     /// Builds the plan. Furniture placement is fixed by the geometry (no randomness), so a
     /// floor plan is fully described by these parameters.
     ///
-    /// Throws unless all sizes are positive, the door fits in the room width, and rooms are
-    /// at least 3 m wide and deep (so the robot's loop through a room stays clear of furniture).
+    /// Throws unless 1 ≤ `roomsPerSide` ≤ ``maximumRoomsPerSide``, all sizes are positive and
+    /// at most ``maximumSize``, the door fits in the room width, and rooms are at least 3 m
+    /// wide and deep (so the robot's loop through a room stays clear of furniture).
     public init(
         roomsPerSide: Int, roomWidth: Double, roomDepth: Double, corridorWidth: Double,
         doorWidth: Double, wallHeight: Double
     ) throws {
-        guard roomsPerSide >= 1, roomWidth >= 3, roomDepth >= 3, corridorWidth >= 1,
-            doorWidth > 0, doorWidth < roomWidth - 1, wallHeight > 0,
-            [roomWidth, roomDepth, corridorWidth, doorWidth, wallHeight].allSatisfy(\.isFinite)
+        // `<= maximumSize` also rejects NaN and +∞.
+        guard (1...Self.maximumRoomsPerSide).contains(roomsPerSide), roomWidth >= 3, roomDepth >= 3,
+            corridorWidth >= 1, doorWidth > 0, doorWidth < roomWidth - 1, wallHeight > 0,
+            [roomWidth, roomDepth, corridorWidth, wallHeight].allSatisfy({ $0 <= Self.maximumSize })
         else {
+            let size = Int(Self.maximumSize)
             throw EvaluationError.invalidArgument(
-                "floor plan needs ≥ 1 room per side, rooms ≥ 3 m, corridor ≥ 1 m, a door narrower than the room")
+                "floor plan needs 1 to \(Self.maximumRoomsPerSide) rooms per side, rooms of 3 to \(size) m, "
+                    + "a corridor of 1 to \(size) m, a door narrower than the room and walls up to \(size) m")
         }
         self.init(
             validRoomsPerSide: roomsPerSide, roomWidth: roomWidth, roomDepth: roomDepth,
