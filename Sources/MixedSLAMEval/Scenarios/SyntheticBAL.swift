@@ -53,13 +53,33 @@ public struct SyntheticBAL: Sendable {
     /// Number of observations.
     public let observationCount: Int
 
-    /// Generates the problem. Throws for counts below 1, more observations per point than
-    /// cameras, or non-positive radii, focal length or noise.
+    /// The most cameras a synthetic problem holds: seven times the largest BAL problem's
+    /// (Final, 13,682 cameras). Counts beyond it would only exhaust memory (or run for ever)
+    /// while the problem is generated.
+    public static let maximumCameraCount = 100_000
+    /// The most observations (points × observations per point), likewise: the largest BAL
+    /// problem has 29 million.
+    public static let maximumObservationCount = 50_000_000
+
+    /// Generates the problem. Throws for counts below 1, more than ``maximumCameraCount``
+    /// cameras or ``maximumObservationCount`` observations, more observations per point than
+    /// cameras, non-positive radii or focal length, negative noise or start sigmas, or any
+    /// non-finite value.
     public init(options: Options = Options()) throws {
-        guard options.cameraCount >= 1, options.pointCount >= 1,
+        let (observations, overflow) = options.pointCount.multipliedReportingOverflow(by: options.observationsPerPoint)
+        let sigmas = [
+            options.pixelNoise, options.startRotationSigma, options.startTranslationSigma, options.startFocalSigma,
+            options.startPointSigma,
+        ]
+        // A NaN or infinite rotation σ would not fail later: the NaN rotation it perturbs a
+        // camera by is normalized to the identity, so every camera would start at the identity.
+        guard (1...Self.maximumCameraCount).contains(options.cameraCount), options.pointCount >= 1,
             (1...options.cameraCount).contains(options.observationsPerPoint),
+            !overflow, observations <= Self.maximumObservationCount,
             options.ringRadius > options.pointRadius, options.pointRadius > 0, options.focalLength > 0,
-            options.pixelNoise >= 0
+            sigmas.allSatisfy({ $0 >= 0 }),
+            (sigmas + [options.ringRadius, options.focalLength, options.distortion.x, options.distortion.y])
+                .allSatisfy(\.isFinite)
         else { throw EvaluationError.invalidArgument("synthetic BAL options out of range") }
         var seeds = SplitMix64(seed: options.seed)
         var random = Xoshiro256StarStar(seed: seeds.next())
