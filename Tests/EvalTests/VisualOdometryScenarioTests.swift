@@ -140,6 +140,37 @@ struct VisualOdometryScenarioTests {
         }
     }
 
+    @Test("landmark densities beyond maximumLandmarkCount are typed errors, not a trap or running out of memory")
+    func landmarkCountBound() throws {
+        let plan = HouseFloorPlan()
+        let area = plan.landmarkArea
+        var options = Self.options(keyframes: 2)
+        // Int(1e18 × area) trapped; 1e5 per m² asked for tens of millions of landmarks.
+        for density in [1e18, 1e5, Double(VisualOdometryScenario.maximumLandmarkCount) / area * 1.001] {
+            options.landmarkDensity = density
+            #expect(throwsInvalidArgument { try VisualOdometryScenario(options: options) }, "density \(density)")
+        }
+        options.landmarkDensity = 100
+        let dense = try VisualOdometryScenario(options: options)
+        // The count per surface is density × area rounded up or down.
+        #expect(abs(Double(dense.landmarks.count) - 100 * area) < Double(plan.landmarkSurfaces.count))
+    }
+
+    @Test("walls lower than the landmark margins carry no landmarks instead of a negative count")
+    func lowWalls() throws {
+        var options = Self.options(keyframes: 2)
+        // Bands of 0.05 − 2 · 0.05 m gave negative counts: 0..<-n trapped.
+        let plan = try HouseFloorPlan(
+            roomsPerSide: 1, roomWidth: 6, roomDepth: 5, corridorWidth: 2, doorWidth: 1, wallHeight: 0.05)
+        options.floorPlan = plan
+        options.cameraHeight = 0.02
+        let scenario = try VisualOdometryScenario(options: options)
+        // Only the furniture (0.75 m and 1.8 m high) carries landmarks.
+        #expect(plan.landmarkSurfaces.filter { $0.obstacle.height == 0.05 }.allSatisfy { $0.band == 0 })
+        #expect(plan.landmarkArea > 0)
+        #expect(abs(Double(scenario.landmarks.count) - 7.5 * plan.landmarkArea) < Double(plan.landmarkSurfaces.count))
+    }
+
     @Test("keyframe accessors and bad arguments")
     func accessors() throws {
         let scenario = try VisualOdometryScenario(options: Self.options(keyframes: 60))

@@ -39,7 +39,9 @@ public struct VisualOdometryScenario: Sendable {
         public var pixelNoise = 1.0
         /// Fraction of observations replaced by a uniformly random pixel. Default 0.
         public var outlierFraction = 0.0
-        /// Mean number of landmarks per square metre of wall and furniture surface. Default 7.5.
+        /// Mean number of landmarks per square metre of wall and furniture surface; at most
+        /// ``VisualOdometryScenario/maximumLandmarkCount`` landmarks in the whole house.
+        /// Default 7.5.
         public var landmarkDensity = 7.5
         /// Farthest observable landmark, metres. Default 6.
         public var maximumRange = 6.0
@@ -92,8 +94,14 @@ public struct VisualOdometryScenario: Sendable {
     /// `observations[keyframeRanges[k]]` are keyframe k's observations.
     private let keyframeRanges: [Range<Int>]
 
+    /// The most landmarks (expected: ``Options/landmarkDensity`` × the house's wall and
+    /// furniture area) a scenario holds, over 300 times the default house's. More would only
+    /// exhaust memory while they are scattered, and every keyframe tests every landmark.
+    public static let maximumLandmarkCount = 1_000_000
+
     /// Generates the scenario. Throws for options outside their valid ranges (non-positive
-    /// counts, rates, ranges or noise below zero, probabilities outside [0, 1]).
+    /// counts, rates, ranges or noise below zero, probabilities outside [0, 1], more than
+    /// ``maximumLandmarkCount`` landmarks).
     public init(options: Options = Options()) throws {
         guard options.keyframeCount >= 1, options.keyframeRate > 0, options.speed > 0,
             options.pixelNoise >= 0, options.landmarkDensity >= 0, options.maximumRange > 0,
@@ -104,6 +112,12 @@ public struct VisualOdometryScenario: Sendable {
              options.maximumRange, options.minimumDepth].allSatisfy(\.isFinite)
         else {
             throw EvaluationError.invalidArgument("visual-odometry options out of range")
+        }
+        let expectedLandmarks = options.landmarkDensity * options.floorPlan.landmarkArea
+        guard expectedLandmarks <= Double(Self.maximumLandmarkCount) else {
+            throw EvaluationError.invalidArgument(
+                "landmark density \(options.landmarkDensity) gives \(expectedLandmarks) landmarks, "
+                    + "more than \(Self.maximumLandmarkCount)")
         }
         self.options = options
         var seeds = SplitMix64(seed: options.seed)
