@@ -66,6 +66,24 @@ struct AlignmentTests {
         #expect(abs(svd.singularValues - expected).max() <= tolerance)
     }
 
+    @Test("Jacobi SVD of matrices whose squares overflow or underflow is the scaled SVD")
+    func extremeMagnitudes() throws {
+        let left = rotation(axis: SIMD3(1, -2, 0.5), angle: 0.9)
+        let right = rotation(axis: SIMD3(0.3, 1, 1), angle: -2.1)
+        let a = left * Matrix3(diagonal: SIMD3(5, 2, 1)) * right.transposed
+        let reference = try SingularValueDecomposition3x3(a)
+        // Powers of two scale exactly, so U and V must not change at all. At 2⁷⁰⁰ (5e210) the
+        // column dot products overflowed and U came back as the identity.
+        for factor in [0x1p700, 0x1p-700] {
+            let svd = try SingularValueDecomposition3x3(factor * a)
+            #expect(svd.u == reference.u && svd.v == reference.v, "factor \(factor)")
+            #expect(svd.singularValues == factor * reference.singularValues, "factor \(factor)")
+        }
+        // Singular values beyond the Double range (σ₁ = 3e308 here) cannot be returned.
+        let huge = Matrix3<Double>(rows: SIMD3(1e308, 1e308, 1e308), SIMD3(1e308, 1e308, 1e308), SIMD3(1e308, 1e308, 1e308))
+        #expect(throwsInvalidArgument { try SingularValueDecomposition3x3(huge) })
+    }
+
     @Test("non-finite matrices are rejected")
     func nonFinite() {
         #expect(throws: EvaluationError.self) {

@@ -41,6 +41,25 @@ struct StatisticsTests {
         #expect(statistics.maximum == 5)
     }
 
+    @Test("statistics of errors whose squares overflow or underflow are the scaled statistics")
+    func extremeErrorStatistics() throws {
+        // Powers of two scale exactly: every statistic but the sum of squares scales with the
+        // errors. At 2⁶⁰⁰ (4e180) the squares overflowed and the RMSE was +∞; at 2⁻⁶⁰⁰ they
+        // underflowed to 0.
+        let reference = try ErrorStatistics([3, 4, 0, 5])
+        for factor in [0x1p600, 0x1p-600] {
+            let statistics = try ErrorStatistics([3, 4, 0, 5].map { $0 * factor })
+            #expect(statistics.rmse == reference.rmse * factor)
+            #expect(statistics.mean == reference.mean * factor)
+            #expect(statistics.standardDeviation == reference.standardDeviation * factor)
+            #expect(statistics.median == reference.median * factor)
+        }
+        // Σ eᵢ² = 50 · 2¹²⁰⁰ itself is beyond the Double range, 50 · 2⁻¹²⁰⁰ below it.
+        #expect(try ErrorStatistics([3, 4, 0, 5].map { $0 * 0x1p600 }).sumOfSquares == .infinity)
+        #expect(try ErrorStatistics([3, 4, 0, 5].map { $0 * 0x1p-600 }).sumOfSquares == 0)
+        #expect(try ErrorStatistics([0, 0]).rmse == 0)
+    }
+
     @Test("empty and non-finite samples are typed errors")
     func badSamples() {
         #expect(throws: EvaluationError.emptyInput(what: "sample")) { try ErrorStatistics([]) }

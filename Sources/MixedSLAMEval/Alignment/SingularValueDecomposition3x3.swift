@@ -18,10 +18,16 @@ public struct SingularValueDecomposition3x3: Sendable {
     /// Number of Jacobi sweeps until every column pair was orthogonal to working precision.
     public let sweeps: Int
 
-    /// Decomposes `a`; throws for a non-finite element.
+    /// Decomposes `a`; throws for a non-finite element or singular values beyond the `Double`
+    /// range (elements near `Double.greatestFiniteMagnitude`).
     public init(_ a: Matrix3<Double>) throws {
         try requireFinite([a.row0, a.row1, a.row2], what: "3×3 matrix rows")
-        var columns = [column(0, of: a), column(1, of: a), column(2, of: a)]
+        // Jacobi runs on a scaled into [−2, 2]: the column dot products of elements beyond
+        // ~1.3e154 overflowed (no rotation was applied and U fell back to the identity) and
+        // those below ~1.5e-154 underflowed. The scaling is exact and leaves U and V unchanged;
+        // the singular values are scaled back.
+        let scale = PowerOfTwoScale(largest: max(abs(a.row0).max(), abs(a.row1).max(), abs(a.row2).max()))
+        var columns = [column(0, of: a), column(1, of: a), column(2, of: a)].map { scale.down * $0 }
         var rightVectors = [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
         let tolerance = Double.ulpOfOne
         // Quadratic convergence makes 6 sweeps ample for 3×3; the cap only guards the loop.
@@ -70,9 +76,13 @@ public struct SingularValueDecomposition3x3: Sendable {
             leftVectors.append(columns[index] / norms[index])
         }
         Self.completeOrthonormalBasis(&leftVectors)
+        let singularValues = scale.up * SIMD3(norms[0], norms[1], norms[2])
+        guard singularValues.x.isFinite else {
+            throw EvaluationError.invalidArgument("the largest singular value exceeds the Double range")
+        }
         u = matrix(columns: leftVectors[0], leftVectors[1], leftVectors[2])
         v = matrix(columns: rightVectors[0], rightVectors[1], rightVectors[2])
-        singularValues = SIMD3(norms[0], norms[1], norms[2])
+        self.singularValues = singularValues
         sweeps = sweep
     }
 

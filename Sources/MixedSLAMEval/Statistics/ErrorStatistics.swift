@@ -15,31 +15,38 @@ public struct ErrorStatistics: Sendable, Equatable {
     public let minimum: Double
     /// Largest error.
     public let maximum: Double
-    /// Sum of squares Σ eᵢ² (evo's `sse`).
+    /// Sum of squares Σ eᵢ² (evo's `sse`); +∞ if it exceeds the `Double` range (errors beyond
+    /// ~1e154), which the other statistics do not.
     public let sumOfSquares: Double
 
     /// Computes all statistics of `errors`; throws for an empty sample or a NaN/infinite value.
     public init(_ errors: [Double]) throws {
         let sample = try SortedSample(errors)
         let n = Double(errors.count)
+        // The sums run over the values scaled into [−2, 2], so that the squares of errors
+        // beyond ~1.3e154 do not overflow (the RMSE was +∞) nor those below ~1.5e-154
+        // underflow; the scaling is exact and undone below.
+        let scale = PowerOfTwoScale(largest: Swift.max(Swift.abs(sample.minimum), Swift.abs(sample.maximum)))
         // Sums run over the sorted values (ascending magnitude for errors ≥ 0) to limit roundoff.
         var sum = 0.0
         var sumOfSquares = 0.0
         for value in sample.values {
-            sum += value
-            sumOfSquares += value * value
+            let scaled = value * scale.down
+            sum += scaled
+            sumOfSquares += scaled * scaled
         }
         let mean = sum / n
         var squaredDeviations = 0.0
         for value in sample.values {
-            squaredDeviations += (value - mean) * (value - mean)
+            let deviation = value * scale.down - mean
+            squaredDeviations += deviation * deviation
         }
         count = errors.count
-        self.mean = mean
-        self.sumOfSquares = sumOfSquares
-        rmse = (sumOfSquares / n).squareRoot()
+        self.mean = mean * scale.up
+        self.sumOfSquares = sumOfSquares * scale.up * scale.up
+        rmse = (sumOfSquares / n).squareRoot() * scale.up
         median = sample.median
-        standardDeviation = (squaredDeviations / n).squareRoot()
+        standardDeviation = (squaredDeviations / n).squareRoot() * scale.up
         minimum = sample.minimum
         maximum = sample.maximum
     }
