@@ -56,6 +56,13 @@ public struct SE2<Scalar: GeometryScalar>: Sendable, Equatable {
     @inlinable
     public func act(_ p: SIMD2<Scalar>) -> SIMD2<Scalar> { rotation.act(p) + translation }
 
+    /// Whether every translation and rotation component is finite (per component, as
+    /// ``SE3/isFinite``).
+    @inlinable
+    public var isFinite: Bool {
+        translation.x.isFinite && translation.y.isFinite && rotation.cosine.isFinite && rotation.sine.isFinite
+    }
+
     /// The same transform with its rotation rescaled to unit length.
     @inlinable
     public var normalized: SE2 { SE2(rotation: rotation.normalized, translation: translation) }

@@ -36,7 +36,7 @@ extension FactorError {
     /// A measured pose as a factor stores it: finite, its rotation at unit length (rescaled
     /// when off by more than rounding, as g2o does on reading).
     static func checked(_ measurement: SE2<Double>) throws(FactorError) -> SE2<Double> {
-        guard measurement.allFinite else { throw .nonFiniteMeasurement }
+        guard measurement.isFinite else { throw .nonFiniteMeasurement }
         guard let unit = measurement.withUnitRotation else { throw .degenerateRotation }
         return unit
     }

@@ -112,7 +112,7 @@ public struct Problem: Sendable {
     /// `value` as stored: finite, with a unit rotation (a zero rotation would make every
     /// residual on the pose NaN, a scaled one would scale them).
     private static func checked(_ value: SE2<Double>, id: Int) throws(ProblemError) -> SE2<Double> {
-        guard value.allFinite else { throw .nonFiniteValue(id: id) }
+        guard value.isFinite else { throw .nonFiniteValue(id: id) }
         guard let unit = value.withUnitRotation else { throw .degenerateRotation(id: id) }
         return unit
     }
@@ -589,7 +589,7 @@ public struct Problem: Sendable {
             switch record.kind {
             case .se2:
                 let moved = state.se2[record.slot] * SE2.exp(SIMD3(delta[o], delta[o + 1], delta[o + 2]))
-                guard moved.allFinite else { throw .nonFiniteStep(index: o) }
+                guard moved.isFinite else { throw .nonFiniteStep(index: o) }
                 next.se2[record.slot] = moved.normalized
             case .se3:
                 let xi = SE3<Double>.Tangent(

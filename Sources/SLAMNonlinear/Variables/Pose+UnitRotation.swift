@@ -1,11 +1,6 @@
 import SLAMGeometry
 
 extension SE2 where Scalar == Double {
-    /// Whether every translation and rotation component is finite.
-    var allFinite: Bool {
-        translation.x.isFinite && translation.y.isFinite && rotation.cosine.isFinite && rotation.sine.isFinite
-    }
-
     /// The pose with a unit rotation, or nil when (cos, sin) is zero or not finite. A pair of
     /// unit length up to rounding is kept bit for bit, so a value reads back as it was given;
     /// one off by more (other libraries and files hand over rotations a little off unit
