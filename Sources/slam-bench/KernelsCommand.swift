@@ -11,6 +11,9 @@ struct Kernels: ParsableCommand {
     @Flag(help: "Base sizes and fewer repetitions (CI; well under 30 s).")
     var quick = false
 
+    @Flag(help: "Only problems larger than the last-level cache: a 5,000-keyframe BA Jacobian, 250,000-pose 6×6 and 100,000-pose 3×3 graphs (minutes, about 1 GB).")
+    var large = false
+
     @Option(help: "Kernel path: scalar, avx2 or avx512fp16 (default: MIXEDSLAM_KERNEL_PATH or the best supported).")
     var path: String?
 
@@ -32,7 +35,7 @@ struct Kernels: ParsableCommand {
         default: break
         }
         let report = try KernelBenchmark.run(
-            options: .init(quick: quick, path: kernelPath), progress: { print("… \($0)") })
+            options: .init(quick: quick, path: kernelPath, large: large), progress: { print("… \($0)") })
         print("path: \(report.path)\(report.nativeHalfArithmetic ? "" : " (fp16-native arithmetic is emulated on this CPU)")")
         print(pad("kernel", 18) + pad("problem", 13) + pad("variant", 13) + pad("median µs", 12, right: true) + pad("GB/s", 9, right: true))
         for m in report.measurements {

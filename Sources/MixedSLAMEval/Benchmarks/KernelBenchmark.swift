@@ -7,8 +7,11 @@ import MixedSLAM
 /// sphere2500-like pose graph (2,500 poses, 4,950 edges, 6×6 blocks: its Hessian and IC(0)
 /// factor), a 500-pose graph whose fp32 Hessian fits a 512 KiB L2 (`pgo500-L2`), a
 /// city10000-like SE(2) graph (10,000 poses, 20,000 edges, 3×3 blocks), and in the full run
-/// the BA window and the 6×6 pose graph 10× larger. Each kernel is timed as the median over
-/// repetitions of a batch long enough to dwarf clock resolution.
+/// the BA window and the 6×6 pose graph 10× larger. With ``Options/large`` the problems grow
+/// past the last-level cache (a 5,000-keyframe BA Jacobian, a 250,000-pose 6×6 graph whose
+/// fp32 IC(0) factor takes about 100 MB, a 100,000-pose 3×3 graph): where fp16 storage can pay,
+/// because the kernels wait on memory rather than on instructions. Each kernel is timed as the
+/// median over repetitions of a batch long enough to dwarf clock resolution.
 public enum KernelBenchmark {
     /// What to run.
     public struct Options: Sendable {
@@ -16,10 +19,14 @@ public enum KernelBenchmark {
         public var quick: Bool
         /// Path to run on; `nil` (default) uses ``KernelPath/active``.
         public var path: KernelPath?
+        /// Only the problems larger than the last-level cache (`ba5000`, `sphere250000`,
+        /// `city100000`; a few minutes and about 1 GB). Default false; `quick` is ignored then.
+        public var large: Bool
         /// Creates options; see each property for its default.
-        public init(quick: Bool = false, path: KernelPath? = nil) {
+        public init(quick: Bool = false, path: KernelPath? = nil, large: Bool = false) {
             self.quick = quick
             self.path = path
+            self.large = large
         }
     }
 
@@ -27,7 +34,8 @@ public enum KernelBenchmark {
     public struct Measurement: Codable, Sendable {
         /// Kernel name, e.g. `bsr6 A x` (`bsr3` for 3×3 blocks), `BA J p + Jt q`, `block trsv L`.
         public var kernel: String
-        /// Problem name: `ba50`, `ba500`, `pgo500-L2`, `sphere2500`, `city10000`, `sphere25000`.
+        /// Problem name: `ba50`, `ba500`, `pgo500-L2`, `sphere2500`, `city10000`, `sphere25000`;
+        /// with ``Options/large`` `ba5000`, `sphere250000`, `city100000`.
         public var problem: String
         /// `fp64`, `fp32`, `fp16` (fp16 storage, fp32 FMA) or `fp16-native` (fp16 arithmetic).
         public var variant: String
@@ -66,6 +74,8 @@ public enum KernelBenchmark {
         public var nativeHalfArithmetic: Bool
         /// Whether this was a `--quick` run.
         public var quick: Bool
+        /// Whether this was a `--large` run (the out-of-cache problems only).
+        public var large: Bool
         /// All timings.
         public var measurements: [Measurement]
         /// All ratios, with targets where the project set one.
@@ -78,7 +88,7 @@ public enum KernelBenchmark {
     ) throws -> Report {
         let path = options.path ?? KernelPath.active
         guard path.isSupported else { throw SparseError.unsupportedKernelPath(path.description) }
-        var timer = Timer(quick: options.quick)
+        var timer = Timer(quick: options.quick && !options.large)
         var measurements: [Measurement] = []
         var pgoProblems: [(name: String, poses: Int, edges: Int, blockSize: Int)] = [
             ("pgo500-L2", 500, 990, 6), ("sphere2500", 2500, 4950, 6), ("city10000", 10000, 20000, 3),
@@ -86,7 +96,10 @@ public enum KernelBenchmark {
         var baProblems: [(name: String, poses: Int, landmarks: Int, observations: Int)] = [
             ("ba50", 50, 241, 2750),
         ]
-        if !options.quick {
+        if options.large {
+            baProblems = [("ba5000", 5000, 24100, 275000)]
+            pgoProblems = [("sphere250000", 250000, 495000, 6), ("city100000", 100000, 200000, 3)]
+        } else if !options.quick {
             baProblems.append(("ba500", 500, 2410, 27500))
             pgoProblems.append(("sphere25000", 25000, 49500, 6))
         }
@@ -103,8 +116,8 @@ public enum KernelBenchmark {
             measurements += try measureFactor(hessian, problem: p.name, path: path, timer: &timer)
         }
         return Report(
-            path: path.description, nativeHalfArithmetic: path == .avx512fp16, quick: options.quick,
-            measurements: measurements, ratios: ratios(measurements))
+            path: path.description, nativeHalfArithmetic: path == .avx512fp16,
+            quick: options.quick && !options.large, large: options.large, measurements: measurements, ratios: ratios(measurements))
     }
 
     // MARK: - Problems
