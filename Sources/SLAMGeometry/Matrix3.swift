@@ -50,21 +50,24 @@ public struct Matrix3<Scalar: GeometryScalar>: Sendable, Equatable {
     @inlinable
     public var rowMajor: [Scalar] { (0..<9).map { self[$0 / 3, $0 % 3] } }
 
-    /// Entry at (row, column), both in 0..<3.
+    /// Entry at (row, column), both in 0..<3; an index outside that range traps, as an array's
+    /// does.
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
             switch row {
             case 0: return row0[column]
             case 1: return row1[column]
-            default: return row2[column]
+            case 2: return row2[column]
+            default: preconditionFailure("Matrix3 row \(row) is outside 0..<3")
             }
         }
         set {
             switch row {
             case 0: row0[column] = newValue
             case 1: row1[column] = newValue
-            default: row2[column] = newValue
+            case 2: row2[column] = newValue
+            default: preconditionFailure("Matrix3 row \(row) is outside 0..<3")
             }
         }
     }

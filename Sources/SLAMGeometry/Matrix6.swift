@@ -43,7 +43,8 @@ public struct Matrix6<Scalar: GeometryScalar>: Sendable, Equatable {
     @inlinable
     public var rowMajor: [Scalar] { (0..<36).map { self[$0 / 6, $0 % 6] } }
 
-    /// Entry at (row, column), both in 0..<6.
+    /// Entry at (row, column), both in 0..<6; an index outside that range traps, as an array's
+    /// does.
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
