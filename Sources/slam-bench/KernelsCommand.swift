@@ -11,7 +11,7 @@ struct Kernels: ParsableCommand {
     @Flag(help: "Base sizes and fewer repetitions (CI; well under 30 s).")
     var quick = false
 
-    @Flag(help: "Only problems larger than the last-level cache: a 5,000-keyframe BA Jacobian, 250,000-pose 6×6 and 100,000-pose 3×3 graphs (minutes, about 1 GB).")
+    @Flag(help: "Only problems larger than the last-level cache: a 5,000-keyframe BA Jacobian, 250,000-pose 6×6 and 100,000-pose 3×3 graphs (about a minute, 2.2 GB).")
     var large = false
 
     @Option(help: "Kernel path: scalar, avx2 or avx512fp16 (default: MIXEDSLAM_KERNEL_PATH or the best supported).")
@@ -19,6 +19,10 @@ struct Kernels: ParsableCommand {
 
     @Option(help: "Write the full report as JSON (schema mixedslam-bench/1, docs/benchmarks.md) to this file.")
     var json: String?
+
+    func validate() throws {
+        if quick && large { throw ValidationError("--quick and --large exclude each other") }
+    }
 
     func run() throws {
         var kernelPath: KernelPath?

@@ -20,7 +20,7 @@ public enum KernelBenchmark {
         /// Path to run on; `nil` (default) uses ``KernelPath/active``.
         public var path: KernelPath?
         /// Only the problems larger than the last-level cache (`ba5000`, `sphere250000`,
-        /// `city100000`; a few minutes and about 1 GB). Default false; `quick` is ignored then.
+        /// `city100000`; about a minute and 2.2 GB). Default false; `quick` is ignored then.
         public var large: Bool
         /// Creates options; see each property for its default.
         public init(quick: Bool = false, path: KernelPath? = nil, large: Bool = false) {
@@ -117,7 +117,8 @@ public enum KernelBenchmark {
         }
         return Report(
             path: path.description, nativeHalfArithmetic: path == .avx512fp16,
-            quick: options.quick && !options.large, large: options.large, measurements: measurements, ratios: ratios(measurements))
+            quick: options.quick && !options.large, large: options.large, measurements: measurements,
+            ratios: ratios(measurements))
     }
 
     // MARK: - Problems
