@@ -23,6 +23,20 @@ import MixedSLAMTestSupport
         return (y, residualBound(dense, y, n))
     }
 
+    /// Solves b with `cholmod`'s current factor and expects every entry within LAPACK's bound
+    /// of the solution of (h + diag(shift)) y = b.
+    private func expectSolveMatchesLapack(
+        _ cholmod: Cholmod, _ h: BlockCSRMatrix<Double>, shift: [Double], _ b: [Double],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        var x: [Double] = []
+        try cholmod.solve(b, into: &x)
+        let (y, bound) = try lapackSolution(h, shift: shift, b)
+        for k in 0..<h.rowCount {
+            #expect(abs(x[k] - y[k]) <= bound, "entry \(k)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test(arguments: [(3, 30, 10), (6, 20, 8), (6, 1, 0)])
     func matchesDenseLapackSolve(blockSize: Int, poses: Int, loops: Int) throws {
         let h = try poseGraphHessian(poses: poses, blockSize: blockSize, loops: loops, seed: 7)
@@ -33,11 +47,7 @@ import MixedSLAMTestSupport
 
         let cholmod = Cholmod()
         try cholmod.factorize(h, diagonalShift: shift)
-        var x: [Double] = []
-        try cholmod.solve(b, into: &x)
-
-        let (y, bound) = try lapackSolution(h, shift: shift, b)
-        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        try expectSolveMatchesLapack(cholmod, h, shift: shift, b)
     }
 
     /// Wider amalgamation merges more supernodes, so the supernodal factor stores more
@@ -92,10 +102,7 @@ import MixedSLAMTestSupport
         let shift = (0..<n).map { _ in 0.5 + random.uniform() }
         try cholmod.factorize(h, diagonalShift: shift)
         #expect(cholmod.statistics.analysisCount == 1)
-        var x: [Double] = []
-        try cholmod.solve(b, into: &x)
-        let (y, bound) = try lapackSolution(h, shift: shift, b)
-        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        try expectSolveMatchesLapack(cholmod, h, shift: shift, b)
     }
 
     @Test func reusesSymbolicAnalysisAcrossValueChanges() throws {
@@ -138,10 +145,7 @@ import MixedSLAMTestSupport
         for k in reversed.values.indices { reversed.values[k] *= 1.25 }
         try cholmod.factorize(reversed, diagonalShift: shift)
         #expect(cholmod.statistics.analysisCount == 2)
-        var x: [Double] = []
-        try cholmod.solve(rhs, into: &x)
-        let (y, bound) = try lapackSolution(reversed, shift: shift, rhs)
-        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        try expectSolveMatchesLapack(cholmod, reversed, shift: shift, rhs)
         for k in reversed.values.indices { reversed.values[k] *= 2 }
         #expect(cholmod.isAnalyzed(for: reversed))
     }
@@ -170,10 +174,7 @@ import MixedSLAMTestSupport
         #expect(cholmod.statistics.isSupernodal == !automaticFactorKind)
         let n = h.rowCount
         let b = (0..<n).map { Double($0 % 7) - 3 }
-        var x: [Double] = []
-        try cholmod.solve(b, into: &x)
-        let (y, bound) = try lapackSolution(h, shift: [Double](repeating: 0, count: n), b)
-        for k in 0..<n { #expect(abs(x[k] - y[k]) <= bound, "entry \(k)") }
+        try expectSolveMatchesLapack(cholmod, h, shift: [Double](repeating: 0, count: n), b)
     }
 
     @Test func exposesExactFactor() throws {
